@@ -1,0 +1,3 @@
+"""custledger: the customer ledger of a retail chain."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,200 @@
+"""The balance rule: balance = Σ received payments − Σ deliveries, stored on the customer row.
+
+Every money change goes through ``move`` with the customer row locked (``lock_customer``), so
+two terminals never lose an update; the monthly totals beside it are kept in the same
+transaction. ``recompute_all`` re-derives everything from the entries and reports differences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from custledger.balance.models import MonthlyTotal
+from custledger.customers.models import Customer
+from custledger.kit import audit
+from custledger.kit.errors import NotFound
+from custledger.kit.money import format_money
+from custledger.orders.models import Delivery
+from custledger.payments.models import Payment
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+async def lock_customer(session: AsyncSession, customer_id: int) -> Customer:
+    """The customer row, locked until the transaction ends (a no-op lock on SQLite, whose
+    writers are serialised anyway)."""
+    customer = await session.scalar(
+        select(Customer)
+        .where(Customer.id == customer_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if customer is None:
+        raise NotFound(f"No customer with id {customer_id}.", type="customer-not-found")
+    return customer
+
+
+async def lock_customers(session: AsyncSession, customer_ids: Iterable[int]) -> list[Customer]:
+    """Several customers locked in ascending id order, so two transactions locking the same
+    pair can never deadlock. Returned in ascending id order."""
+    return [await lock_customer(session, cid) for cid in sorted(set(customer_ids))]
+
+
+async def move(
+    session: AsyncSession,
+    customer: Customer,
+    on: date,
+    *,
+    received: int = 0,
+    delivered: int = 0,
+) -> None:
+    """Apply a received amount and/or a delivered amount (negative to undo) dated ``on``.
+
+    The customer must have been locked with ``lock_customer`` in this transaction.
+    """
+    if received == 0 and delivered == 0:
+        return
+    customer.balance += received - delivered
+    key = (customer.id, month_of(on))
+    total = await session.get(MonthlyTotal, key)
+    if total is None:
+        total = MonthlyTotal(customer_id=customer.id, month=key[1], received=0, delivered=0)
+        session.add(total)
+    total.received += received
+    total.delivered += delivered
+    await clear_invoicing_if_settled(session, customer)
+    await session.flush()
+
+
+async def clear_invoicing_if_settled(session: AsyncSession, customer: Customer) -> None:
+    """Out of debt, the invoice follow-up is moot: clear it, audited as a system change."""
+    if customer.balance < 0:
+        return
+    if customer.next_invoice_date is None and customer.billing_instructions is None:
+        return
+    before = {
+        "next_invoice_date": customer.next_invoice_date,
+        "billing_instructions": customer.billing_instructions,
+    }
+    customer.next_invoice_date = None
+    customer.billing_instructions = None
+    customer.version += 1
+    audit.record(
+        session,
+        principal_id=None,
+        action="customer.invoicing_cleared",
+        entity_type="customer",
+        entity_id=customer.id,
+        customer_id=customer.id,
+        before=before,
+        after={"next_invoice_date": None, "billing_instructions": None},
+        extra={"reason": f"balance is {format_money(customer.balance)}"},
+    )
+
+
+async def derived_balance(session: AsyncSession, customer_id: int) -> int:
+    received = await session.scalar(
+        select(func.coalesce(func.sum(Payment.amount), 0)).where(
+            Payment.customer_id == customer_id, Payment.received_on.is_not(None)
+        )
+    )
+    delivered = await session.scalar(
+        select(func.coalesce(func.sum(Delivery.amount), 0)).where(
+            Delivery.customer_id == customer_id
+        )
+    )
+    return int(received or 0) - int(delivered or 0)
+
+
+async def _derived_months(session: AsyncSession, customer_id: int) -> dict[date, tuple[int, int]]:
+    months: dict[date, list[int]] = {}
+    payments = await session.execute(
+        select(Payment.received_on, Payment.amount).where(
+            Payment.customer_id == customer_id, Payment.received_on.is_not(None)
+        )
+    )
+    for received_on, amount in payments:
+        assert received_on is not None
+        months.setdefault(month_of(received_on), [0, 0])[0] += amount
+    deliveries = await session.execute(
+        select(Delivery.delivered_on, Delivery.amount).where(Delivery.customer_id == customer_id)
+    )
+    for delivered_on, amount in deliveries:
+        months.setdefault(month_of(delivered_on), [0, 0])[1] += amount
+    return {m: (r, d) for m, (r, d) in months.items() if r or d}
+
+
+async def rebuild(session: AsyncSession, customer: Customer) -> None:
+    """Re-derive the customer's balance and monthly totals from its entries (after a merge or
+    a repair). The customer must be locked."""
+    months = await _derived_months(session, customer.id)
+    existing = {
+        t.month: t
+        for t in await session.scalars(
+            select(MonthlyTotal).where(MonthlyTotal.customer_id == customer.id)
+        )
+    }
+    for month, total in existing.items():
+        if month not in months:
+            await session.delete(total)
+    for month, (received, delivered) in months.items():
+        current = existing.get(month)
+        if current is None:
+            session.add(
+                MonthlyTotal(
+                    customer_id=customer.id, month=month, received=received, delivered=delivered
+                )
+            )
+        else:
+            current.received, current.delivered = received, delivered
+    customer.balance = sum(r - d for r, d in months.values())
+    await clear_invoicing_if_settled(session, customer)
+    await session.flush()
+
+
+async def recompute_all(session: AsyncSession, *, fix: bool = False) -> list[str]:
+    """One line per customer whose stored balance or monthly totals differ from the entries."""
+    received = (
+        select(Payment.customer_id, func.sum(Payment.amount).label("amount"))
+        .where(Payment.received_on.is_not(None))
+        .group_by(Payment.customer_id)
+        .subquery()
+    )
+    delivered = (
+        select(Delivery.customer_id, func.sum(Delivery.amount).label("amount"))
+        .group_by(Delivery.customer_id)
+        .subquery()
+    )
+    monthly = (
+        select(
+            MonthlyTotal.customer_id,
+            func.sum(MonthlyTotal.received - MonthlyTotal.delivered).label("net"),
+        )
+        .group_by(MonthlyTotal.customer_id)
+        .subquery()
+    )
+    derived = func.coalesce(received.c.amount, 0) - func.coalesce(delivered.c.amount, 0)
+    rows = await session.execute(
+        select(Customer.id, Customer.balance, derived.label("derived"), monthly.c.net)
+        .outerjoin(received, received.c.customer_id == Customer.id)
+        .outerjoin(delivered, delivered.c.customer_id == Customer.id)
+        .outerjoin(monthly, monthly.c.customer_id == Customer.id)
+        .where((Customer.balance != derived) | (func.coalesce(monthly.c.net, 0) != derived))
+        .order_by(Customer.id)
+    )
+    lines = []
+    for customer_id, stored, derived_value, net in rows:
+        lines.append(
+            f"customer {customer_id}: stored {format_money(stored)}, "
+            f"derived {format_money(int(derived_value))}, "
+            f"monthly totals {format_money(int(net or 0))}" + (" (fixed)" if fix else "")
+        )
+        if fix:
+            await rebuild(session, await lock_customer(session, customer_id))
+    return lines

@@ -1,0 +1,89 @@
+"""The audit writer: who changed what, when, before and after, in the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from custledger.kit import clock
+from custledger.kit.db import Base, BigId, JSONColumn
+from custledger.kit.requestid import current_request_id
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_customer", "customer_id", "id"),
+        Index("ix_audit_log_entity", "entity_type", "entity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    occurred_at: Mapped[datetime]
+    # Null for changes the system makes by itself (e.g. clearing invoice fields).
+    principal_id: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int]
+    # No foreign key: the history of a customer outlives it (merged or deleted).
+    customer_id: Mapped[int | None]
+    changes: Mapped[dict[str, Any]] = mapped_column(JSONColumn)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``{"before": {...}, "after": {...}}`` restricted to the fields that changed."""
+    changed = [k for k in after if before.get(k) != after.get(k)]
+    return {
+        "before": {k: _plain(before.get(k)) for k in changed},
+        "after": {k: _plain(after.get(k)) for k in changed},
+    }
+
+
+def record(
+    session: AsyncSession,
+    *,
+    principal_id: int | None,
+    action: str,
+    entity_type: str,
+    entity_id: int,
+    customer_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Add an audit row to the session (flushed and committed with the change it records).
+
+    Pass both ``before`` and ``after`` for an update (only changed fields are kept), only
+    ``after`` for a creation and only ``before`` for a deletion (the whole row is kept).
+    """
+    if before is not None and after is not None:
+        changes: dict[str, Any] = diff(before, after)
+    else:
+        changes = {
+            "before": {k: _plain(v) for k, v in (before or {}).items()} if before else None,
+            "after": {k: _plain(v) for k, v in (after or {}).items()} if after else None,
+        }
+    if extra:
+        changes.update({k: _plain(v) for k, v in extra.items()})
+    entry = AuditEntry(
+        occurred_at=clock.now(),
+        principal_id=principal_id,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        customer_id=customer_id,
+        changes=changes,
+        request_id=current_request_id(),
+    )
+    session.add(entry)
+    return entry

@@ -1,0 +1,271 @@
+"""Domain errors and their one rendering: RFC 9457 ``application/problem+json``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from custledger.kit.jsonutil import dumps
+
+log = logging.getLogger("custledger.errors")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class DomainError(Exception):
+    """A refusal the client can act on. Services raise these; one handler renders them."""
+
+    status: ClassVar[int] = 400
+    type: ClassVar[str] = "bad-request"
+    title: ClassVar[str] = "Bad request"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        type: str | None = None,
+        title: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.problem_type = type or self.type
+        self.problem_title = title or self.title
+        self.headers = headers or {}
+        self.extensions = extensions
+
+
+class Unauthorized(DomainError):
+    status, type, title = 401, "unauthorized", "Authentication required"
+
+
+class Forbidden(DomainError):
+    status, type, title = 403, "forbidden", "Not allowed"
+
+
+class NotFound(DomainError):
+    status, type, title = 404, "not-found", "Not found"
+
+
+class Conflict(DomainError):
+    status, type, title = 409, "conflict", "Conflict"
+
+
+class PreconditionFailed(DomainError):
+    status, type, title = 412, "precondition-failed", "Precondition failed"
+
+
+class PayloadTooLarge(DomainError):
+    status, type, title = 413, "payload-too-large", "Request body too large"
+
+
+class Unprocessable(DomainError):
+    status, type, title = 422, "validation-error", "Invalid request"
+
+
+class PreconditionRequired(DomainError):
+    status, type, title = 428, "precondition-required", "Precondition required"
+
+
+class TooManyRequests(DomainError):
+    status, type, title = 429, "too-many-requests", "Too many requests"
+
+
+class ServiceUnavailable(DomainError):
+    status, type, title = 503, "service-unavailable", "Service temporarily unavailable"
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Dotted path of the offending field, e.g. `cheques.2.bank`.")
+    location: str = Field(description="`body`, `query`, `path` or `header`.")
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details. Extension members vary by `type`."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description="A stable identifier of the kind of problem.")
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[FieldError] | None = None
+
+
+def field_error(field: str, message: str, location: str = "body") -> dict[str, str]:
+    return {"field": field, "location": location, "message": message}
+
+
+def invalid(field: str, message: str, location: str = "body") -> Unprocessable:
+    """A 422 naming one field, for rules checked in services."""
+    return Unprocessable(f"{field}: {message}", errors=[field_error(field, message, location)])
+
+
+_DESCRIPTIONS = {
+    400: "Malformed request",
+    401: "Missing, invalid or expired token",
+    403: "The principal lacks a permission or the record's rules forbid it",
+    404: "No such resource",
+    409: "Conflicts with the current state",
+    412: "The `If-Match` version is stale",
+    413: "Request body too large",
+    422: "Invalid input; `errors` names the fields",
+    428: "`If-Match` is required",
+    429: "Too many attempts; retry after `Retry-After` seconds",
+    503: "The database is unavailable or too slow; retry later",
+}
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route: each listed status documented as a problem."""
+    return {
+        status: {
+            "model": Problem,
+            "description": _DESCRIPTIONS.get(status, "Error"),
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in sorted({401, 422, 503, *statuses})
+    }
+
+
+def problem_response(
+    request: Request | None,
+    status: int,
+    type_: str,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> Response:
+    from custledger.kit.requestid import current_request_id
+
+    body: dict[str, Any] = {"type": type_, "title": title, "status": status, "detail": detail}
+    if request is not None:
+        body["instance"] = request.url.path
+    body["request_id"] = current_request_id()
+    body.update({k: v for k, v in extensions.items() if v is not None})
+    return Response(dumps(body), status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _location(loc: tuple[Any, ...]) -> tuple[str, str]:
+    if not loc:
+        return "body", ""
+    where = str(loc[0])
+    return where, ".".join(str(part) for part in loc[1:])
+
+
+def _is_unavailable(exc: BaseException) -> bool:
+    if isinstance(exc, (OperationalError, PoolTimeout, ConnectionError, TimeoutError, OSError)):
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        name = type(exc.orig).__name__ if exc.orig is not None else ""
+        return (
+            name
+            in {
+                "QueryCanceledError",
+                "CannotConnectNowError",
+                "ConnectionDoesNotExistError",
+                "InterfaceError",
+                "AdminShutdownError",
+                "TooManyConnectionsError",
+                "ConnectionFailureError",
+                "InternalClientError",
+            }
+            or "QueryCanceled" in name
+            or "canceling statement" in str(exc.orig)
+        )
+    return False
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def on_domain(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, DomainError)
+        return problem_response(
+            request,
+            exc.status,
+            exc.problem_type,
+            exc.problem_title,
+            exc.detail,
+            headers=exc.headers,
+            **exc.extensions,
+        )
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        errors = []
+        for err in exc.errors():
+            where, field = _location(tuple(err.get("loc", ())))
+            message = str(err.get("msg", "invalid"))
+            if message.startswith("Value error, "):
+                message = message.removeprefix("Value error, ")
+            errors.append(field_error(field or where, message, where))
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        return problem_response(
+            request, 422, "validation-error", "Invalid request", detail, errors=errors
+        )
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        slug = {
+            401: "unauthorized",
+            403: "forbidden",
+            404: "not-found",
+            405: "method-not-allowed",
+            413: "payload-too-large",
+        }.get(exc.status_code, f"http-{exc.status_code}")
+        title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")
+        detail = exc.detail if isinstance(exc.detail, str) else title
+        return problem_response(
+            request, exc.status_code, slug, title, detail, headers=dict(exc.headers or {})
+        )
+
+    async def on_integrity(request: Request, exc: Exception) -> Response:
+        log.warning("integrity error: %s", type(exc).__name__)
+        return problem_response(
+            request,
+            409,
+            "conflict",
+            "Conflict",
+            "The change conflicts with existing data (a unique value is already taken "
+            "or a referenced record changed). Reload and try again.",
+        )
+
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        if _is_unavailable(exc):
+            log.warning("database unavailable: %s", type(exc).__name__)
+            return problem_response(
+                request,
+                503,
+                "service-unavailable",
+                "Service temporarily unavailable",
+                "The database is unavailable or did not answer in time. Retry later.",
+                headers={"Retry-After": "2"},
+            )
+        log.exception("unhandled error")
+        return problem_response(
+            request,
+            500,
+            "internal-error",
+            "Internal error",
+            "An unexpected error occurred. It has been logged with the request id.",
+        )
+
+    app.add_exception_handler(DomainError, on_domain)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(IntegrityError, on_integrity)
+    app.add_exception_handler(Exception, on_unexpected)

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from custledger.kit.db import Base, MoneyColumn, TimestampMixin
+
+METHODS = ("CASH", "CHEQUE", "PIX", "BOLETO", "CARD", "TRANSFER")
+
+
+class Payment(TimestampMixin, Base):
+    __tablename__ = "payments"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint(
+            "method IN ('CASH', 'CHEQUE', 'PIX', 'BOLETO', 'CARD', 'TRANSFER')", name="method"
+        ),
+        # Statement rows (received payments by date) and the payments list (newest first).
+        Index("ix_payments_customer_received", "customer_id", "received_on", "id"),
+        Index("ix_payments_customer_id", "customer_id", "id"),
+        Index("ix_payments_customer_order", "customer_id", "order_number"),
+        Index("ix_payments_pending_due", "due_date", postgresql_where="received_on IS NULL"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    # The order this pays, by its number (the POS's reference; the order may predate us).
+    order_number: Mapped[int | None] = mapped_column(BigInteger)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("principals.id"))
+    method: Mapped[str] = mapped_column(String(10))
+    amount: Mapped[int] = mapped_column(MoneyColumn)
+    due_date: Mapped[date]
+    # Null: pending (a boleto or post-dated cheque not yet cleared); moves no balance.
+    received_on: Mapped[date | None]
+    details: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1)
+
+
+class Cheque(Base):
+    """The one cheque of a CHEQUE payment."""
+
+    __tablename__ = "cheques"
+    __table_args__ = (Index("ix_cheques_issuer", "issuer_tax_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(
+        ForeignKey("payments.id", ondelete="CASCADE"), unique=True
+    )
+    # Kept on every money table: merges move it and a sharded database distributes by it.
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    predated_to: Mapped[date]
+    issuer_tax_id: Mapped[str] = mapped_column(String(14))
+    issuer_name: Mapped[str] = mapped_column(String(200))
+    bank: Mapped[str] = mapped_column(String(10))
+    branch: Mapped[str] = mapped_column(String(10))
+    account: Mapped[str] = mapped_column(String(20))
+    cheque_number: Mapped[str] = mapped_column(String(20))
