@@ -132,10 +132,11 @@ def make_engine(settings: Settings | None = None, **overrides: Any) -> AsyncEngi
             cursor.close()
 
         @event.listens_for(engine.sync_engine, "begin")
-        def _sqlite_begin_immediate(conn: Any) -> None:
-            # Take the write lock at BEGIN, so two writers queue instead of failing later
-            # with "database is locked" halfway through a transaction.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        def _sqlite_begin(conn: Any) -> None:
+            # A deferred BEGIN: readers never wait; a transaction whose snapshot went stale
+            # before its first write fails with "database is locked" (a 503) rather than
+            # overwriting a concurrent change. SQLite is the single-user embedded default.
+            conn.exec_driver_sql("BEGIN")
 
         return engine
     options: dict[str, Any] = {

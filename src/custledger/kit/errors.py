@@ -255,7 +255,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 "The database is unavailable or did not answer in time. Retry later.",
                 headers={"Retry-After": "2"},
             )
-        log.exception("unhandled error")
+        log.error("unhandled error", exc_info=exc)
         return problem_response(
             request,
             500,
@@ -268,4 +268,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(IntegrityError, on_integrity)
+    # Database and network failures are handled here, inside the app, so they end as a
+    # problem response; only truly unexpected errors reach the server's last-resort handler.
+    for database_error in (DBAPIError, PoolTimeout, OSError):
+        app.add_exception_handler(database_error, on_unexpected)
     app.add_exception_handler(Exception, on_unexpected)

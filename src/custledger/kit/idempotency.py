@@ -63,8 +63,12 @@ class IdempotencyRecord(Base):
 
 
 class IdempotentReplay(Exception):
+    """Carries the stored response as plain values: the session is rolled back after this."""
+
     def __init__(self, record: IdempotencyRecord) -> None:
-        self.record = record
+        self.status_code = record.status_code or 200
+        self.body = record.response_body or b""
+        self.headers = dict(record.response_headers or {})
 
 
 def _fingerprint(request: Request, body: bytes) -> str:
@@ -186,6 +190,7 @@ async def idempotency(
     record = await _reserve(
         session, principal, idempotency_key, _fingerprint(request, await request.body())
     )
+    record_id = record.id  # read now: a rollback expires the object
     try:
         yield Idempotency(session, record)
     except BaseException:
@@ -194,11 +199,11 @@ async def idempotency(
         try:
             await session.rollback()
             await session.execute(
-                delete(IdempotencyRecord).where(IdempotencyRecord.id == record.id)
+                delete(IdempotencyRecord).where(IdempotencyRecord.id == record_id)
             )
             await session.commit()
         except Exception:
-            log.warning("could not release idempotency key %s", record.id)
+            log.warning("could not release idempotency key %s", record_id)
         raise
 
 
@@ -208,13 +213,10 @@ Idempotent = Annotated[Idempotency, Depends(idempotency, scope="function")]
 def install_replay_handler(app: FastAPI) -> None:
     async def on_replay(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, IdempotentReplay)
-        record = exc.record
-        headers = dict(record.response_headers or {})
-        headers[REPLAYED_HEADER] = "true"
         return Response(
-            record.response_body or b"",
-            status_code=record.status_code or 200,
-            headers=headers,
+            exc.body,
+            status_code=exc.status_code,
+            headers=exc.headers | {REPLAYED_HEADER: "true"},
             media_type="application/json",
         )
 

@@ -39,9 +39,11 @@ def decode_cursor(kind: str, cursor: str | None, arity: int) -> list[Any] | None
 
 
 def limit_query(default: int, maximum: int = MAX_PAGE_SIZE) -> Any:
-    return Query(default, ge=1, le=maximum, description=f"Page size, 1 to {maximum}.")
+    """``limit: Annotated[int, limit_query(20, 100)] = 20``: over ``maximum`` is a 422."""
+    return Query(ge=1, le=maximum, description=f"Page size, 1 to {maximum} (default {default}).")
 
 
+# ``limit: Limit = 50``
 Limit = Annotated[int, limit_query(50)]
 Cursor = Annotated[
     str | None,

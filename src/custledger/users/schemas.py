@@ -36,7 +36,7 @@ class UserCreate(Input):
 
 class UserPatch(Input):
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    password: str | None = Password
+    password: str | None = Field(default=None, min_length=8, max_length=256)
     role: Role | None = None
     store_id: IdField | None = None
     active: bool | None = None

@@ -1,0 +1,3 @@
+from custledger.cli import main
+
+main()
