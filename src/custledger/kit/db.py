@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -163,6 +165,10 @@ class Database:
     def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
         self.engine = make_engine(settings, **overrides)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        # SQLite has one writer at a time: writing requests of this process queue here instead
+        # of failing with "database is locked" when their read snapshot went stale.
+        self.sqlite_writer = asyncio.Lock()
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -183,13 +189,20 @@ def set_database(database: Database | None) -> None:
     _database = database
 
 
-async def session_scope() -> AsyncIterator[AsyncSession]:
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def session_scope(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request: committed once at the end, rolled back on any error.
 
     Used with ``scope="function"`` so the commit happens before the response is sent:
     a failed commit is the client's error response, never a silent loss.
     """
-    async with get_database().sessionmaker() as session:
+    database = get_database()
+    async with AsyncExitStack() as stack:
+        if database.is_sqlite and request.method not in READ_ONLY_METHODS:
+            await stack.enter_async_context(database.sqlite_writer)
+        session = await stack.enter_async_context(database.sessionmaker())
         try:
             yield session
             await session.commit()

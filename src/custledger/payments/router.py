@@ -1,5 +1,192 @@
+"""Payments (accounts receivable) over HTTP: parse, call the service, shape the response."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Query, Response
+
+from custledger.auth.dependencies import PaymentsRead, PaymentsWrite
+from custledger.kit.db import Session
+from custledger.kit.errors import PreconditionFailed, problems
+from custledger.kit.idempotency import Idempotent
+from custledger.kit.pagination import Cursor, Page, limit_query
+from custledger.kit.schemas import Id
+from custledger.payments import service
+from custledger.payments.schemas import (
+    ChequeBatch,
+    ChequeIssuerOut,
+    PaymentBatchOut,
+    PaymentCreate,
+    PaymentOut,
+    PaymentPatch,
+    StatusFilter,
+)
 
 router = APIRouter(tags=["payments"])
+
+_ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=64,
+        description='The `ETag` of the payment as read (`"3"`); a stale one is refused with 412.',
+    ),
+]
+
+
+def _expected_version(if_match: str | None) -> int | None:
+    """The version an ``If-Match`` asks for; None when absent or ``*``."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    found = _ETAG.match(if_match)
+    if found is None:
+        raise PreconditionFailed('If-Match must be the ETag the payment was read with, e.g. "3".')
+    return int(found.group(1))
+
+
+def _etag(version: int) -> str:
+    return f'"{version}"'
+
+
+@router.get(
+    "/customers/{customer_id}/payments",
+    operation_id="payments-list",
+    responses=problems(403, 404),
+)
+async def list_payments(
+    customer_id: Id,
+    session: Session,
+    _principal: PaymentsRead,
+    status: Annotated[
+        StatusFilter,
+        Query(description="`received`: with a received date; `pending`: without one."),
+    ] = "all",
+    limit: Annotated[int, limit_query(20, 100)] = 20,
+    cursor: Cursor = None,
+) -> Page[PaymentOut]:
+    """The customer's payments, newest first (20 a page by default)."""
+    return await service.list_payments(
+        session, customer_id, status=status, limit=limit, cursor=cursor
+    )
+
+
+@router.post(
+    "/customers/{customer_id}/payments",
+    status_code=201,
+    response_model=PaymentOut,
+    operation_id="payments-create",
+    responses=problems(403, 404, 409),
+)
+async def create_payment(
+    customer_id: Id,
+    body: PaymentCreate,
+    session: Session,
+    principal: PaymentsWrite,
+    idem: Idempotent,
+) -> Response:
+    """Record one payment. A received payment raises the balance; a pending one (no
+    `received_on`) does not. Honours `Idempotency-Key`."""
+    payment_id = await service.create_payment(session, principal, customer_id, body)
+    payment = await service.get_payment(session, payment_id)
+    return await idem.respond(
+        payment,
+        status_code=201,
+        headers={"Location": f"/api/v1/payments/{payment_id}", "ETag": _etag(payment.version)},
+        customer_id=customer_id,
+    )
+
+
+@router.post(
+    "/customers/{customer_id}/payments/cheque-batch",
+    status_code=201,
+    response_model=PaymentBatchOut,
+    operation_id="payments-cheque-batch",
+    responses=problems(403, 404, 409),
+)
+async def create_cheque_batch(
+    customer_id: Id,
+    body: ChequeBatch,
+    session: Session,
+    principal: PaymentsWrite,
+    idem: Idempotent,
+) -> Response:
+    """Record 1 to 50 cheques sharing an order reference and due date: all or none. A bad
+    cheque is named in `errors` as `cheques.N.<field>`. Honours `Idempotency-Key`."""
+    ids = await service.create_cheque_batch(session, principal, customer_id, body)
+    items = await service.get_payments(session, ids)
+    return await idem.respond(
+        PaymentBatchOut(items=items), status_code=201, customer_id=customer_id
+    )
+
+
+@router.get(
+    "/payments/{payment_id}",
+    operation_id="payments-get",
+    responses=problems(403, 404),
+)
+async def get_payment(
+    payment_id: Id, session: Session, _principal: PaymentsRead, response: Response
+) -> PaymentOut:
+    """One payment, with its version as `ETag`."""
+    payment = await service.get_payment(session, payment_id)
+    response.headers["ETag"] = _etag(payment.version)
+    return payment
+
+
+@router.patch(
+    "/payments/{payment_id}",
+    operation_id="payments-update",
+    responses=problems(403, 404, 412),
+)
+async def update_payment(
+    payment_id: Id,
+    body: PaymentPatch,
+    session: Session,
+    principal: PaymentsWrite,
+    response: Response,
+    if_match: IfMatch = None,
+) -> PaymentOut:
+    """Change a payment under the payment rules; the balance follows. `If-Match` optional."""
+    await service.update_payment(
+        session, principal, payment_id, body, expected_version=_expected_version(if_match)
+    )
+    payment = await service.get_payment(session, payment_id)
+    response.headers["ETag"] = _etag(payment.version)
+    return payment
+
+
+@router.delete(
+    "/payments/{payment_id}",
+    status_code=204,
+    operation_id="payments-delete",
+    responses=problems(403, 404, 412),
+)
+async def delete_payment(
+    payment_id: Id,
+    session: Session,
+    principal: PaymentsWrite,
+    if_match: IfMatch = None,
+) -> Response:
+    """Delete a payment under the payment rules; the audit log keeps the whole row."""
+    await service.delete_payment(
+        session, principal, payment_id, expected_version=_expected_version(if_match)
+    )
+    return Response(status_code=204)
+
+
+@router.get(
+    "/cheque-issuers/{tax_id}",
+    operation_id="cheque-issuers-get",
+    responses=problems(403, 404),
+)
+async def get_cheque_issuer(
+    tax_id: Annotated[str, Path(max_length=32, description="CPF or CNPJ; punctuation is ignored.")],
+    session: Session,
+    _principal: PaymentsRead,
+) -> ChequeIssuerOut:
+    """Auto-fill: the issuer details of the most recent cheque with this tax id."""
+    return await service.cheque_issuer(session, tax_id)

@@ -1,0 +1,128 @@
+"""Every query of the payments domain."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, Select, delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from custledger.auth.models import PrincipalRow
+from custledger.customers.models import Customer
+from custledger.payments.models import Cheque, Payment
+
+# A flat result row of a Core select (columns by name).
+AnyRow = Row[*tuple[Any, ...]]
+
+
+def _rows() -> Select[*tuple[Any, ...]]:
+    """Payments as flat rows with the recorder's name and the cheque: no ORM hydration on the
+    list path (the hot read path of the Payments tab)."""
+    return (
+        select(
+            Payment.id,
+            Payment.customer_id,
+            Payment.order_number,
+            Payment.recorded_by_id,
+            PrincipalRow.name.label("recorded_by_name"),
+            Payment.method,
+            Payment.amount,
+            Payment.due_date,
+            Payment.received_on,
+            Payment.details,
+            Payment.created_at,
+            Payment.updated_at,
+            Payment.version,
+            Cheque.id.label("cheque_id"),
+            Cheque.predated_to,
+            Cheque.issuer_tax_id,
+            Cheque.issuer_name,
+            Cheque.bank,
+            Cheque.branch,
+            Cheque.account,
+            Cheque.cheque_number,
+        )
+        .join(PrincipalRow, PrincipalRow.id == Payment.recorded_by_id)
+        .outerjoin(Cheque, Cheque.payment_id == Payment.id)
+    )
+
+
+async def customer_exists(session: AsyncSession, customer_id: int) -> bool:
+    found = await session.scalar(select(Customer.id).where(Customer.id == customer_id))
+    return found is not None
+
+
+async def list_rows(
+    session: AsyncSession,
+    customer_id: int,
+    *,
+    status: str,
+    before_id: int | None,
+    limit: int,
+) -> Sequence[AnyRow]:
+    """Up to ``limit`` payments of the customer, newest (highest id) first, below ``before_id``."""
+    query = _rows().where(Payment.customer_id == customer_id)
+    if status == "received":
+        query = query.where(Payment.received_on.is_not(None))
+    elif status == "pending":
+        query = query.where(Payment.received_on.is_(None))
+    if before_id is not None:
+        query = query.where(Payment.id < before_id)
+    result = await session.execute(query.order_by(Payment.id.desc()).limit(limit))
+    return result.all()
+
+
+async def row(session: AsyncSession, payment_id: int) -> AnyRow | None:
+    result = await session.execute(_rows().where(Payment.id == payment_id))
+    return result.one_or_none()
+
+
+async def rows_by_ids(session: AsyncSession, payment_ids: Sequence[int]) -> Sequence[AnyRow]:
+    result = await session.execute(_rows().where(Payment.id.in_(payment_ids)).order_by(Payment.id))
+    return result.all()
+
+
+async def customer_of(session: AsyncSession, payment_id: int) -> int | None:
+    return await session.scalar(select(Payment.customer_id).where(Payment.id == payment_id))
+
+
+async def get_fresh(session: AsyncSession, payment_id: int) -> Payment | None:
+    """The payment as stored now (read after its customer was locked)."""
+    return await session.scalar(
+        select(Payment).where(Payment.id == payment_id).execution_options(populate_existing=True)
+    )
+
+
+async def cheque_of(session: AsyncSession, payment_id: int) -> Cheque | None:
+    return await session.scalar(
+        select(Cheque)
+        .where(Cheque.payment_id == payment_id)
+        .execution_options(populate_existing=True)
+    )
+
+
+async def delete_cheque(session: AsyncSession, payment_id: int) -> None:
+    await session.execute(delete(Cheque).where(Cheque.payment_id == payment_id))
+
+
+async def delete_payment(session: AsyncSession, payment_id: int) -> None:
+    await session.execute(delete(Cheque).where(Cheque.payment_id == payment_id))
+    await session.execute(delete(Payment).where(Payment.id == payment_id))
+
+
+async def latest_issuer(session: AsyncSession, tax_id: str) -> AnyRow | None:
+    """Issuer details of the most recently recorded cheque with this tax id."""
+    result = await session.execute(
+        select(
+            Cheque.issuer_tax_id,
+            Cheque.issuer_name,
+            Cheque.bank,
+            Cheque.branch,
+            Cheque.account,
+        )
+        .where(Cheque.issuer_tax_id == tax_id)
+        .order_by(Cheque.id.desc())
+        .limit(1)
+    )
+    return result.one_or_none()

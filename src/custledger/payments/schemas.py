@@ -1,0 +1,168 @@
+"""Payments in and out: one payment, a cheque batch, the issuer auto-fill."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from custledger.kit.money import Money, PositiveMoney
+from custledger.kit.schemas import Input, Output
+from custledger.kit.text import digits
+
+Method = Literal["CASH", "CHEQUE", "PIX", "BOLETO", "CARD", "TRANSFER"]
+StatusFilter = Literal["all", "received", "pending"]
+
+# The POS's order number: any positive BIGINT (the order may predate this system).
+OrderNumber = Annotated[int, Field(ge=1, le=2**63 - 1, description="Order number, if any.")]
+Details = Annotated[str, Field(max_length=2000)]
+
+IssuerTaxId = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=20,
+        description="CPF (11 digits) or CNPJ (14 digits) of the issuer; punctuation is ignored "
+        "and the digits are stored.",
+        examples=["123.456.789-09"],
+    ),
+]
+IssuerName = Annotated[str, Field(min_length=1, max_length=200)]
+Bank = Annotated[str, Field(min_length=1, max_length=10, description="Bank code.")]
+Branch = Annotated[str, Field(min_length=1, max_length=10)]
+Account = Annotated[str, Field(min_length=1, max_length=20)]
+ChequeNumber = Annotated[str, Field(min_length=1, max_length=20)]
+
+
+def tax_id_digits(value: str) -> str:
+    """A CPF or CNPJ as its digits; a ValueError unless 11 or 14 of them."""
+    found = digits(value)
+    if len(found) not in (11, 14):
+        raise ValueError("must be a CPF (11 digits) or a CNPJ (14 digits)")
+    return found
+
+
+class ChequeIn(Input):
+    """The one cheque of a CHEQUE payment."""
+
+    predated_to: date = Field(description="The date from which the cheque may be deposited.")
+    issuer_tax_id: IssuerTaxId
+    issuer_name: IssuerName
+    bank: Bank
+    branch: Branch
+    account: Account
+    cheque_number: ChequeNumber
+
+    @field_validator("issuer_tax_id")
+    @classmethod
+    def _tax_id(cls, value: str) -> str:
+        return tax_id_digits(value)
+
+
+class ChequePatch(Input):
+    """Fields of the cheque to change; the others keep their stored values. When the method
+    changes to CHEQUE, every field is required."""
+
+    predated_to: date | None = None
+    issuer_tax_id: IssuerTaxId | None = None
+    issuer_name: IssuerName | None = None
+    bank: Bank | None = None
+    branch: Branch | None = None
+    account: Account | None = None
+    cheque_number: ChequeNumber | None = None
+
+    @field_validator("issuer_tax_id")
+    @classmethod
+    def _tax_id(cls, value: str | None) -> str | None:
+        return None if value is None else tax_id_digits(value)
+
+
+class PaymentCreate(Input):
+    order_number: OrderNumber | None = None
+    method: Method
+    amount: PositiveMoney
+    due_date: date | None = Field(
+        default=None, description="Default: the received date, else today (business time zone)."
+    )
+    received_on: date | None = Field(
+        default=None,
+        description="Null: pending (moves no balance). After today is refused; before today "
+        "(backdating) needs `sales:manage` or `owner`.",
+    )
+    details: Details | None = None
+    cheque: ChequeIn | None = Field(
+        default=None, description="Required for CHEQUE, refused for the other methods."
+    )
+
+
+class PaymentPatch(Input):
+    """Only the fields sent change; `null` clears `order_number`, `received_on` (back to
+    pending) and `details`. The customer of a payment never changes."""
+
+    order_number: OrderNumber | None = None
+    method: Method | None = None
+    amount: PositiveMoney | None = None
+    due_date: date | None = None
+    received_on: date | None = None
+    details: Details | None = None
+    cheque: ChequePatch | None = None
+
+
+class BatchCheque(ChequeIn):
+    amount: PositiveMoney
+    received_on: date | None = None
+    details: Details | None = None
+
+
+class ChequeBatch(Input):
+    """Several cheques sharing one order reference and due date, saved all or none."""
+
+    order_number: OrderNumber | None = None
+    due_date: date | None = Field(
+        default=None, description="Default per cheque: its received date, else today."
+    )
+    cheques: list[BatchCheque] = Field(min_length=1, max_length=50)
+
+
+class RecordedBy(BaseModel):
+    id: int
+    name: str
+
+
+class ChequeOut(Output):
+    predated_to: date
+    issuer_tax_id: str
+    issuer_name: str
+    bank: str
+    branch: str
+    account: str
+    cheque_number: str
+
+
+class PaymentOut(Output):
+    id: int
+    customer_id: int
+    order_number: int | None
+    recorded_by: RecordedBy
+    method: Method
+    amount: Money
+    due_date: date
+    received_on: date | None = Field(description="Null: pending.")
+    details: str | None
+    cheque: ChequeOut | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class PaymentBatchOut(BaseModel):
+    items: list[PaymentOut]
+
+
+class ChequeIssuerOut(Output):
+    issuer_tax_id: str
+    issuer_name: str
+    bank: str
+    branch: str
+    account: str

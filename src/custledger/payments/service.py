@@ -1,0 +1,582 @@
+"""Payments (accounts receivable): the backdating and edit rules, cheques, the cheque batch, and
+the balance effect of every create, edit and delete.
+
+The rules (DESIGN "Payments"), with ``privileged = sales:manage or owner``:
+
+1. A received date after today (business time zone) is refused for everyone: 422
+   ``received-date-in-future``.
+2. A received date before today, on create or when an edit sets or changes it, needs
+   ``privileged``: 403 ``backdating-not-allowed``.
+3. Without ``privileged``, a payment may be edited or deleted only by the principal that
+   recorded it, and only while its current received date is today, later, or empty: 403
+   ``payment-not-editable``.
+
+Every write locks the customer row first (``balance.lock_customer``) and checks the rules before
+anything is written; the balance moves through ``balance.move`` only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from custledger.auth.principal import Principal
+from custledger.balance import service as balance
+from custledger.customers.models import Customer
+from custledger.kit import audit, clock
+from custledger.kit.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    Unprocessable,
+    field_error,
+    invalid,
+)
+from custledger.kit.money import format_money
+from custledger.kit.pagination import Page, decode_cursor, encode_cursor
+from custledger.kit.text import digits
+from custledger.payments import repository
+from custledger.payments.models import Cheque, Payment
+from custledger.payments.repository import AnyRow
+from custledger.payments.schemas import (
+    BatchCheque,
+    ChequeBatch,
+    ChequeIn,
+    ChequeIssuerOut,
+    ChequeOut,
+    PaymentCreate,
+    PaymentOut,
+    PaymentPatch,
+    RecordedBy,
+)
+
+CHEQUE = "CHEQUE"
+CURSOR_KIND = "payments"
+CHEQUE_FIELDS = (
+    "predated_to",
+    "issuer_tax_id",
+    "issuer_name",
+    "bank",
+    "branch",
+    "account",
+    "cheque_number",
+)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def to_out(row: AnyRow) -> PaymentOut:
+    cheque = None
+    if row.cheque_id is not None:
+        cheque = ChequeOut(
+            predated_to=row.predated_to,
+            issuer_tax_id=row.issuer_tax_id,
+            issuer_name=row.issuer_name,
+            bank=row.bank,
+            branch=row.branch,
+            account=row.account,
+            cheque_number=row.cheque_number,
+        )
+    return PaymentOut(
+        id=row.id,
+        customer_id=row.customer_id,
+        order_number=row.order_number,
+        recorded_by=RecordedBy(id=row.recorded_by_id, name=row.recorded_by_name),
+        method=row.method,
+        # The Money type parses its input as an amount, so hand it the decimal text of the
+        # stored cents (an int would be read as whole units).
+        amount=format_money(row.amount),
+        due_date=row.due_date,
+        received_on=row.received_on,
+        details=row.details,
+        cheque=cheque,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+    )
+
+
+async def list_payments(
+    session: AsyncSession, customer_id: int, *, status: str, limit: int, cursor: str | None
+) -> Page[PaymentOut]:
+    key = decode_cursor(CURSOR_KIND, cursor, 1)
+    before_id: int | None = None
+    if key is not None:
+        if not isinstance(key[0], int) or isinstance(key[0], bool):
+            raise invalid("cursor", "not a cursor this list returned", "query")
+        before_id = key[0]
+    if not await repository.customer_exists(session, customer_id):
+        raise _customer_not_found(customer_id)
+    rows = await repository.list_rows(
+        session, customer_id, status=status, before_id=before_id, limit=limit + 1
+    )
+    items = [to_out(r) for r in rows[:limit]]
+    next_cursor = encode_cursor(CURSOR_KIND, [items[-1].id]) if len(rows) > limit else None
+    return Page[PaymentOut](items=items, next_cursor=next_cursor)
+
+
+async def get_payment(session: AsyncSession, payment_id: int) -> PaymentOut:
+    found = await repository.row(session, payment_id)
+    if found is None:
+        raise _payment_not_found(payment_id)
+    return to_out(found)
+
+
+async def get_payments(session: AsyncSession, payment_ids: Sequence[int]) -> list[PaymentOut]:
+    return [to_out(r) for r in await repository.rows_by_ids(session, payment_ids)]
+
+
+async def cheque_issuer(session: AsyncSession, tax_id: str) -> ChequeIssuerOut:
+    """Issuer details of the latest cheque with this CPF/CNPJ (punctuation ignored)."""
+    wanted = digits(tax_id)
+    found = await repository.latest_issuer(session, wanted) if wanted else None
+    if found is None:
+        raise NotFound(
+            f"No cheque has been recorded with issuer tax id {tax_id}.",
+            type="cheque-issuer-not-found",
+        )
+    return ChequeIssuerOut(
+        issuer_tax_id=found.issuer_tax_id,
+        issuer_name=found.issuer_name,
+        bank=found.bank,
+        branch=found.branch,
+        account=found.account,
+    )
+
+
+# --- the rules -----------------------------------------------------------------------------
+
+
+def _customer_not_found(customer_id: int) -> NotFound:
+    return NotFound(f"No customer with id {customer_id}.", type="customer-not-found")
+
+
+def _payment_not_found(payment_id: int) -> NotFound:
+    return NotFound(f"No payment with id {payment_id}.", type="payment-not-found")
+
+
+def _future(field: str, received_on: date, today: date) -> dict[str, str]:
+    return field_error(
+        field, f"{received_on.isoformat()} is after today ({today.isoformat()}); not allowed"
+    )
+
+
+def _backdated(field: str, received_on: date, today: date) -> dict[str, str]:
+    return field_error(
+        field,
+        f"{received_on.isoformat()} is before today ({today.isoformat()}); backdating needs "
+        "the sales:manage or owner permission",
+    )
+
+
+def check_received_dates(principal: Principal, dates: Sequence[tuple[str, date | None]]) -> None:
+    """Rules 1 and 2 for each ``(field, received_on)`` being set: every offending field is
+    named; future dates (422) are reported before backdating (403)."""
+    today = clock.today()
+    future = [_future(f, d, today) for f, d in dates if d is not None and d > today]
+    if future:
+        raise Unprocessable(
+            f"A payment cannot be received after today ({today.isoformat()}, business time zone).",
+            type="received-date-in-future",
+            title="Received date in the future",
+            errors=future,
+        )
+    if principal.privileged:
+        return
+    backdated = [_backdated(f, d, today) for f, d in dates if d is not None and d < today]
+    if backdated:
+        raise Forbidden(
+            "Recording a payment as received before today needs the sales:manage or owner "
+            "permission.",
+            type="backdating-not-allowed",
+            title="Backdating not allowed",
+            errors=backdated,
+        )
+
+
+def check_may_change(principal: Principal, payment: Payment) -> None:
+    """Rule 3, on the payment as stored now."""
+    if principal.privileged:
+        return
+    if payment.recorded_by_id != principal.id:
+        raise Forbidden(
+            "Only the principal that recorded this payment, or one with the sales:manage or "
+            "owner permission, may change or delete it.",
+            type="payment-not-editable",
+            title="Payment not editable",
+        )
+    today = clock.today()
+    if payment.received_on is not None and payment.received_on < today:
+        raise Forbidden(
+            f"This payment was received on {payment.received_on.isoformat()}, before today "
+            f"({today.isoformat()}); changing or deleting it needs the sales:manage or owner "
+            "permission.",
+            type="payment-not-editable",
+            title="Payment not editable",
+        )
+
+
+def _check_cheque_presence(method: str, has_cheque: bool, field: str = "cheque") -> None:
+    if method == CHEQUE and not has_cheque:
+        raise invalid(field, "a CHEQUE payment carries exactly one cheque")
+    if method != CHEQUE and has_cheque:
+        raise invalid(field, f"a {method} payment carries no cheque")
+
+
+def _refuse_quick_sale(customer: Customer) -> None:
+    if customer.is_quick_sale:
+        raise Conflict(
+            "The quick-sale (walk-in) customer buys for cash only and has no receivables; "
+            "record the payment on a registered customer.",
+            type="quick-sale-customer",
+            title="Quick-sale customer",
+        )
+
+
+def _check_version(payment: Payment, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != payment.version:
+        raise PreconditionFailed(
+            f"The payment changed since it was read (version {payment.version}, If-Match "
+            f"{expected_version}). Reload it and try again.",
+            current_version=payment.version,
+        )
+
+
+# --- audit snapshots -------------------------------------------------------------------------
+
+
+def _cheque_snapshot(cheque: Cheque | None) -> dict[str, Any] | None:
+    if cheque is None:
+        return None
+    return {
+        "predated_to": cheque.predated_to.isoformat(),
+        "issuer_tax_id": cheque.issuer_tax_id,
+        "issuer_name": cheque.issuer_name,
+        "bank": cheque.bank,
+        "branch": cheque.branch,
+        "account": cheque.account,
+        "cheque_number": cheque.cheque_number,
+    }
+
+
+def snapshot(payment: Payment, cheque: Cheque | None, *, whole: bool = False) -> dict[str, Any]:
+    """What the audit log keeps of a payment (JSON-ready); ``whole`` adds the identity and
+    timestamps, for a deletion."""
+    data: dict[str, Any] = {
+        "customer_id": payment.customer_id,
+        "order_number": payment.order_number,
+        "recorded_by_id": payment.recorded_by_id,
+        "method": payment.method,
+        "amount": format_money(payment.amount),
+        "due_date": payment.due_date.isoformat(),
+        "received_on": payment.received_on.isoformat() if payment.received_on else None,
+        "details": payment.details,
+        "cheque": _cheque_snapshot(cheque),
+    }
+    if whole:
+        data = {
+            "id": payment.id,
+            **data,
+            "version": payment.version,
+            "created_at": payment.created_at.isoformat(),
+            "updated_at": payment.updated_at.isoformat(),
+        }
+    return data
+
+
+# --- the balance effect ------------------------------------------------------------------------
+
+Effect = tuple[date, int] | None
+
+
+def effect_of(received_on: date | None, amount: int) -> Effect:
+    """What a payment adds to the balance: its amount on its received date; nothing if pending."""
+    return None if received_on is None else (received_on, amount)
+
+
+async def _rebalance(session: AsyncSession, customer: Customer, old: Effect, new: Effect) -> None:
+    """Undo ``old`` and apply ``new`` (same date: one move by the difference)."""
+    moves: dict[date, int] = {}
+    if old is not None:
+        moves[old[0]] = moves.get(old[0], 0) - old[1]
+    if new is not None:
+        moves[new[0]] = moves.get(new[0], 0) + new[1]
+    for day, amount in moves.items():
+        if amount:
+            await balance.move(session, customer, day, received=amount)
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+async def _insert(
+    session: AsyncSession,
+    principal: Principal,
+    customer: Customer,
+    *,
+    order_number: int | None,
+    method: str,
+    amount: int,
+    due_date: date | None,
+    received_on: date | None,
+    details: str | None,
+    cheque: ChequeIn | None,
+) -> Payment:
+    payment = Payment(
+        customer_id=customer.id,
+        order_number=order_number,
+        recorded_by_id=principal.id,
+        method=method,
+        amount=amount,
+        due_date=due_date or received_on or clock.today(),
+        received_on=received_on,
+        details=details,
+        version=1,
+    )
+    session.add(payment)
+    await session.flush()
+    stored_cheque = None
+    if cheque is not None:
+        stored_cheque = Cheque(
+            payment_id=payment.id,
+            customer_id=customer.id,
+            **{name: getattr(cheque, name) for name in CHEQUE_FIELDS},
+        )
+        session.add(stored_cheque)
+        await session.flush()
+    await _rebalance(session, customer, None, effect_of(received_on, amount))
+    audit.record(
+        session,
+        principal_id=principal.id,
+        action="payment.create",
+        entity_type="payment",
+        entity_id=payment.id,
+        customer_id=customer.id,
+        after=snapshot(payment, stored_cheque),
+    )
+    return payment
+
+
+async def create_payment(
+    session: AsyncSession, principal: Principal, customer_id: int, body: PaymentCreate
+) -> int:
+    """Record one payment; returns its id."""
+    customer = await _lock_customer(session, customer_id)
+    _refuse_quick_sale(customer)
+    _check_cheque_presence(body.method, body.cheque is not None)
+    check_received_dates(principal, [("received_on", body.received_on)])
+    payment = await _insert(
+        session,
+        principal,
+        customer,
+        order_number=body.order_number,
+        method=body.method,
+        amount=body.amount,
+        due_date=body.due_date,
+        received_on=body.received_on,
+        details=body.details,
+        cheque=body.cheque,
+    )
+    return payment.id
+
+
+async def create_cheque_batch(
+    session: AsyncSession, principal: Principal, customer_id: int, body: ChequeBatch
+) -> list[int]:
+    """Record several CHEQUE payments sharing an order reference and due date: every cheque is
+    checked before the first is written, so one bad cheque saves none. Returns their ids."""
+    customer = await _lock_customer(session, customer_id)
+    _refuse_quick_sale(customer)
+    check_received_dates(
+        principal, [(f"cheques.{i}.received_on", c.received_on) for i, c in enumerate(body.cheques)]
+    )
+    ids = []
+    for item in body.cheques:
+        payment = await _insert(
+            session,
+            principal,
+            customer,
+            order_number=body.order_number,
+            method=CHEQUE,
+            amount=item.amount,
+            due_date=body.due_date,
+            received_on=item.received_on,
+            details=item.details,
+            cheque=_cheque_of_batch_item(item),
+        )
+        ids.append(payment.id)
+    return ids
+
+
+def _cheque_of_batch_item(item: BatchCheque) -> ChequeIn:
+    return ChequeIn.model_construct(**{name: getattr(item, name) for name in CHEQUE_FIELDS})
+
+
+async def _lock_customer(session: AsyncSession, customer_id: int) -> Customer:
+    try:
+        return await balance.lock_customer(session, customer_id)
+    except NotFound:
+        raise _customer_not_found(customer_id) from None
+
+
+async def _lock_payment(session: AsyncSession, payment_id: int) -> tuple[Customer, Payment]:
+    """The payment, read after locking its customer (so no other write of that customer's
+    money runs until this transaction ends). A merge may move the payment to another customer
+    between the two reads: then lock that one instead."""
+    for _attempt in range(3):
+        customer_id = await repository.customer_of(session, payment_id)
+        if customer_id is None:
+            break
+        try:
+            customer = await balance.lock_customer(session, customer_id)
+        except NotFound:
+            continue  # merged away and deleted meanwhile: follow the payment
+        payment = await repository.get_fresh(session, payment_id)
+        if payment is None:
+            break
+        if payment.customer_id == customer.id:
+            return customer, payment
+    raise _payment_not_found(payment_id)
+
+
+def _required(body: PaymentPatch, name: str) -> None:
+    if name in body.model_fields_set and getattr(body, name) is None:
+        raise invalid(name, "must not be null")
+
+
+async def update_payment(
+    session: AsyncSession,
+    principal: Principal,
+    payment_id: int,
+    body: PaymentPatch,
+    *,
+    expected_version: int | None = None,
+) -> int:
+    """Apply a partial change under the rules; the balance follows the amount and received
+    date. Returns the payment id."""
+    for name in ("method", "amount", "due_date"):
+        _required(body, name)
+    customer, payment = await _lock_payment(session, payment_id)
+    _check_version(payment, expected_version)
+    check_may_change(principal, payment)
+    sent = body.model_fields_set
+
+    received_on = body.received_on if "received_on" in sent else payment.received_on
+    if received_on != payment.received_on:
+        check_received_dates(principal, [("received_on", received_on)])
+
+    method = body.method if body.method is not None else payment.method
+    stored_cheque = await repository.cheque_of(session, payment.id)
+    new_cheque = _patched_cheque(method, stored_cheque, body)
+
+    before = snapshot(payment, stored_cheque)
+    old_effect = effect_of(payment.received_on, payment.amount)
+    amount = body.amount if body.amount is not None else payment.amount
+
+    payment.method = method
+    payment.amount = amount
+    payment.received_on = received_on
+    if body.due_date is not None:
+        payment.due_date = body.due_date
+    if "order_number" in sent:
+        payment.order_number = body.order_number
+    if "details" in sent:
+        payment.details = body.details
+
+    cheque = stored_cheque
+    if new_cheque is None and stored_cheque is not None:
+        await repository.delete_cheque(session, payment.id)
+        cheque = None
+    elif new_cheque is not None:
+        if cheque is None:
+            cheque = Cheque(payment_id=payment.id, customer_id=payment.customer_id)
+            session.add(cheque)
+        for name, value in new_cheque.items():
+            setattr(cheque, name, value)
+
+    after = snapshot(payment, cheque)
+    if after == before:
+        return payment.id  # nothing changed: no new version, no audit entry
+    payment.version += 1
+    await session.flush()
+    await _rebalance(session, customer, old_effect, effect_of(received_on, amount))
+    audit.record(
+        session,
+        principal_id=principal.id,
+        action="payment.update",
+        entity_type="payment",
+        entity_id=payment.id,
+        customer_id=payment.customer_id,
+        before=before,
+        after=after,
+    )
+    return payment.id
+
+
+def _patched_cheque(
+    method: str, stored: Cheque | None, body: PaymentPatch
+) -> dict[str, Any] | None:
+    """The cheque fields the payment ends with (None: no cheque), validated for the method."""
+    sent = "cheque" in body.model_fields_set
+    if method != CHEQUE:
+        if body.cheque is not None:
+            raise invalid("cheque", f"a {method} payment carries no cheque")
+        return None
+    if body.cheque is None and (sent or stored is None):
+        raise invalid("cheque", "a CHEQUE payment carries exactly one cheque")
+    merged: dict[str, Any] = {}
+    if stored is not None:
+        merged = {name: getattr(stored, name) for name in CHEQUE_FIELDS}
+    if body.cheque is not None:
+        merged.update(
+            {k: v for k, v in body.cheque.model_dump(exclude_unset=True).items() if v is not None}
+        )
+        nulls = [
+            name for name in body.cheque.model_fields_set if getattr(body.cheque, name) is None
+        ]
+        if nulls:
+            raise Unprocessable(
+                "Cheque fields cannot be null.",
+                errors=[field_error(f"cheque.{name}", "must not be null") for name in nulls],
+            )
+    missing = [name for name in CHEQUE_FIELDS if merged.get(name) is None]
+    if missing:
+        raise Unprocessable(
+            "A CHEQUE payment needs a complete cheque: "
+            + ", ".join(f"cheque.{name}" for name in missing)
+            + " missing.",
+            errors=[field_error(f"cheque.{name}", "required") for name in missing],
+        )
+    return merged
+
+
+async def delete_payment(
+    session: AsyncSession,
+    principal: Principal,
+    payment_id: int,
+    *,
+    expected_version: int | None = None,
+) -> None:
+    """Delete under the same rules as an edit; the audit entry keeps the whole row."""
+    customer, payment = await _lock_payment(session, payment_id)
+    _check_version(payment, expected_version)
+    check_may_change(principal, payment)
+    cheque = await repository.cheque_of(session, payment.id)
+    before = snapshot(payment, cheque, whole=True)
+    old_effect = effect_of(payment.received_on, payment.amount)
+    await repository.delete_payment(session, payment.id)
+    await _rebalance(session, customer, old_effect, None)
+    audit.record(
+        session,
+        principal_id=principal.id,
+        action="payment.delete",
+        entity_type="payment",
+        entity_id=payment_id,
+        customer_id=customer.id,
+        before=before,
+    )
