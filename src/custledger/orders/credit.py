@@ -1,0 +1,74 @@
+"""Who may be sold to, and on credit: the checks of an order's creation.
+
+Run with the customer row locked (``balance.service.lock_customer``) and write in the same
+transaction, so two terminals selling to one customer at once can never both use the last of
+its credit.
+"""
+
+from __future__ import annotations
+
+from custledger.balance.service import available_credit
+from custledger.customers.models import Customer
+from custledger.kit.errors import Conflict
+from custledger.kit.money import format_money
+
+
+def check_sale(customer: Customer, *, kind: str, payment_terms: str, total: int) -> None:
+    """Raise the 409 problem that says why this order may not be placed; pass otherwise.
+
+    - An inactive customer cannot be sold to at all, not even a quote. The quick-sale
+      (walk-in) customer of a store is always active, whatever its flag says.
+    - The quick-sale customer buys for cash only (a credit quote included: it could never
+      become a credit sale).
+    - A credit sale (kind ``order``, terms ``credit``) needs an unblocked customer with a
+      credit limit above zero, and debt + undelivered open credit orders + this total within
+      the limit. Exactly reaching the limit is accepted.
+    - A quote reserves nothing, so a credit quote is not checked against the limit.
+    """
+    if not customer.is_quick_sale and not customer.active:
+        raise Conflict(
+            f"Customer {customer.id} is inactive and cannot be sold to.",
+            type="customer-inactive",
+            title="Customer inactive",
+            customer_id=customer.id,
+        )
+    if payment_terms != "credit":
+        return
+    if customer.is_quick_sale:
+        raise Conflict(
+            "The quick-sale customer buys for cash only; select a registered customer "
+            "to sell on credit.",
+            type="no-credit",
+            title="No credit",
+            customer_id=customer.id,
+        )
+    if kind != "order":
+        return
+    if customer.blocked:
+        raise Conflict(
+            f"Customer {customer.id} is blocked: no credit sales.",
+            type="customer-blocked",
+            title="Customer blocked",
+            customer_id=customer.id,
+        )
+    if not customer.credit_limit:
+        # Null is "no credit at all"; a limit of zero allows no credit sale either.
+        raise Conflict(
+            f"Customer {customer.id} has no credit limit: sell for cash.",
+            type="no-credit",
+            title="No credit",
+            customer_id=customer.id,
+        )
+    available = available_credit(customer.credit_limit, customer.balance, customer.credit_reserved)
+    assert available is not None
+    if total > available:
+        raise Conflict(
+            f"The credit limit would be exceeded: {format_money(max(available, 0))} "
+            f"available, {format_money(total)} requested.",
+            type="credit-limit-exceeded",
+            title="Credit limit exceeded",
+            customer_id=customer.id,
+            credit_limit=format_money(customer.credit_limit),
+            available_credit=format_money(available),
+            requested=format_money(total),
+        )

@@ -1,0 +1,180 @@
+"""Every query of the orders domain. Reads select columns (no ORM hydration); the write path
+loads and locks the one order it changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import exists, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from custledger.customers.models import Customer
+from custledger.kit.audit import AuditEntry
+from custledger.orders.models import Delivery, Order
+from custledger.payments.models import Payment
+
+ORDER_COLUMNS = (
+    Order.id,
+    Order.number,
+    Order.customer_id,
+    Order.store_id,
+    Order.status,
+    Order.delivery_type,
+    Order.payment_terms,
+    Order.total,
+    Order.delivered_amount,
+    Order.placed_on,
+    Order.closed_on,
+    Order.created_at,
+    Order.updated_at,
+    Order.version,
+)
+
+
+Row = dict[str, Any]
+
+
+async def order_row(session: AsyncSession, order_id: int) -> Row | None:
+    result = await session.execute(select(*ORDER_COLUMNS).where(Order.id == order_id))
+    row = result.mappings().one_or_none()
+    return None if row is None else dict(row)
+
+
+async def customer_of_order(session: AsyncSession, order_id: int) -> int | None:
+    return await session.scalar(select(Order.customer_id).where(Order.id == order_id))
+
+
+async def lock_order(session: AsyncSession, order_id: int) -> Order | None:
+    """The order, locked until the transaction ends. Lock its customer first."""
+    return await session.scalar(
+        select(Order)
+        .where(Order.id == order_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+async def order_with_number(session: AsyncSession, number: int) -> int | None:
+    """The id of the order carrying ``number``, if any."""
+    return await session.scalar(select(Order.id).where(Order.number == number))
+
+
+async def customer_exists(session: AsyncSession, customer_id: int) -> bool:
+    return bool(await session.scalar(select(exists().where(Customer.id == customer_id))))
+
+
+async def last_sequence(session: AsyncSession, order_id: int) -> int:
+    value = await session.scalar(
+        select(func.coalesce(func.max(Delivery.sequence), 0)).where(Delivery.order_id == order_id)
+    )
+    return int(value or 0)
+
+
+async def deliveries_of(session: AsyncSession, order_ids: Sequence[int]) -> dict[int, list[Row]]:
+    """The deliveries of each order, by sequence."""
+    found: dict[int, list[Row]] = {order_id: [] for order_id in order_ids}
+    if not order_ids:
+        return found
+    result = await session.execute(
+        select(
+            Delivery.order_id,
+            Delivery.id,
+            Delivery.sequence,
+            Delivery.delivered_on,
+            Delivery.amount,
+        )
+        .where(Delivery.order_id.in_(order_ids))
+        .order_by(Delivery.order_id, Delivery.sequence)
+    )
+    for row in result.mappings():
+        found[row["order_id"]].append(dict(row))
+    return found
+
+
+async def created_kinds(session: AsyncSession, order_ids: Iterable[int]) -> dict[int, str]:
+    """What each order was created as, from its ``order.create`` audit entry.
+
+    Only needed for cancelled orders: every other status tells its kind by itself.
+    """
+    ids = sorted(set(order_ids))
+    if not ids:
+        return {}
+    result = await session.execute(
+        select(AuditEntry.entity_id, AuditEntry.changes).where(
+            AuditEntry.entity_type == "order",
+            AuditEntry.action == "order.create",
+            AuditEntry.entity_id.in_(ids),
+        )
+    )
+    kinds: dict[int, str] = {}
+    for entity_id, changes in result:
+        after = (changes or {}).get("after") or {}
+        kind = after.get("kind")
+        if kind in ("quote", "order"):
+            kinds[entity_id] = kind
+    return kinds
+
+
+async def list_orders(
+    session: AsyncSession,
+    *,
+    customer_id: int | None,
+    status: str | None,
+    after: tuple[date, int] | None,
+    limit: int,
+) -> list[Row]:
+    """Newest first by placed date, then id; ``limit + 1`` rows tell whether more follow."""
+    query = select(*ORDER_COLUMNS)
+    if customer_id is not None:
+        query = query.where(Order.customer_id == customer_id)
+    if status is not None:
+        query = query.where(Order.status == status)
+    if after is not None:
+        query = query.where(tuple_(Order.placed_on, Order.id) < tuple_(*after))
+    query = query.order_by(Order.placed_on.desc(), Order.id.desc()).limit(limit + 1)
+    return [dict(row) for row in (await session.execute(query)).mappings()]
+
+
+# Purchases: what the customer bought, so neither quotes (and the consumed ones) nor
+# cancelled orders.
+PURCHASE_STATUSES = ("open", "delivered")
+
+
+async def purchases_page(
+    session: AsyncSession,
+    customer_id: int,
+    *,
+    after: tuple[date, int] | None,
+    limit: int,
+) -> list[Row]:
+    query = select(Order.id, Order.number, Order.placed_on, Order.total, Order.status).where(
+        Order.customer_id == customer_id, Order.status.in_(PURCHASE_STATUSES)
+    )
+    if after is not None:
+        query = query.where(tuple_(Order.placed_on, Order.id) < tuple_(*after))
+    query = query.order_by(Order.placed_on.desc(), Order.id.desc()).limit(limit + 1)
+    return [dict(row) for row in (await session.execute(query)).mappings()]
+
+
+async def received_by_order_number(
+    session: AsyncSession, customer_id: int, numbers: Sequence[int]
+) -> dict[int, int]:
+    """Σ received payments of the customer per referenced order number (one grouped query)."""
+    if not numbers:
+        return {}
+    result = await session.execute(
+        select(Payment.order_number, func.sum(Payment.amount))
+        .where(
+            Payment.customer_id == customer_id,
+            Payment.order_number.in_(numbers),
+            Payment.received_on.is_not(None),
+        )
+        .group_by(Payment.order_number)
+    )
+    paid: dict[int, int] = {}
+    for number, amount in result:
+        if number is not None:
+            paid[int(number)] = int(amount or 0)
+    return paid

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import datetime as dt
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import Field
+
+from custledger.kit.money import Money, NonNegativeMoney, PositiveMoney
+from custledger.kit.schemas import IdField, Input, Output
+
+OrderKind = Literal["quote", "order"]
+OrderStatus = Literal["quote", "open", "delivered", "cancelled", "consumed"]
+DeliveryType = Literal["single", "partial", "collected", "awaiting_collection", "unspecified"]
+PaymentTerms = Literal["cash", "credit"]
+PaymentStatus = Literal["paid", "partial", "unpaid"]
+
+# Order numbers are the POS's; kept below 2**53 so a JavaScript client never rounds one.
+MAX_ORDER_NUMBER = 10**15 - 1
+
+
+class OrderCreate(Input):
+    number: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_ORDER_NUMBER,
+        description="The POS's own order number; omit to have one assigned. Unique.",
+    )
+    customer_id: IdField
+    kind: OrderKind = Field(description="`quote` (no sale yet) or `order` (a sale).")
+    delivery_type: DeliveryType
+    total: NonNegativeMoney
+    payment_terms: PaymentTerms
+    placed_on: date | None = Field(
+        default=None, description="Default: today (business time zone); never after today."
+    )
+
+
+class DeliveryCreate(Input):
+    amount: PositiveMoney | None = Field(
+        default=None,
+        description="Default: everything not yet delivered. Single and collected orders are "
+        "delivered whole, in one delivery.",
+    )
+    delivered_on: date | None = Field(
+        default=None,
+        description="Default: today. Never after today; before today needs `sales:manage`.",
+    )
+
+
+class DeliveryOut(Output):
+    id: int
+    sequence: int = Field(description="1..N within the order.")
+    delivered_on: date
+    amount: Money
+
+
+class OrderOut(Output):
+    id: int
+    number: int
+    customer_id: int
+    store_id: int
+    kind: OrderKind = Field(description="What the order was created as.")
+    status: OrderStatus
+    delivery_type: DeliveryType
+    payment_terms: PaymentTerms
+    total: Money
+    delivered_amount: Money
+    outstanding_delivery: Money = Field(description="`total` − `delivered_amount`.")
+    placed_on: date
+    closed_on: date | None = Field(description="When it was cancelled or consumed.")
+    deliveries: list[DeliveryOut]
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class Purchase(Output):
+    order_id: int
+    number: int
+    date: dt.date = Field(description="The date the order was placed.")
+    total: Money
+    status: OrderStatus
+    payment_status: PaymentStatus = Field(
+        description="From the received payments that reference the order's number: `paid` "
+        "when they cover the total, `partial` when some was received, else `unpaid`."
+    )
+    paid_amount: Money

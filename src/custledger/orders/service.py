@@ -1,0 +1,475 @@
+"""Orders from the POS, their deliveries and transitions.
+
+Every change locks the customer row first, then the order, so it never races a payment, a
+merge or another terminal; the customer's ``credit_reserved`` (Σ undelivered remainder of open
+credit orders) and ``total_purchases`` change in the same transaction, and a delivery moves the
+balance through ``balance.service.move``.
+
+``total_purchases`` is what the customer really bought: the total of every open or delivered
+order, plus what was delivered of an order cancelled half-way (a quote never counts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from custledger.auth.principal import Principal
+from custledger.balance import service as balance
+from custledger.customers.models import Customer
+from custledger.kit import audit, clock
+from custledger.kit.db import next_number
+from custledger.kit.errors import Conflict, Forbidden, NotFound, invalid
+from custledger.kit.money import format_money
+from custledger.kit.pagination import Page, decode_cursor, encode_cursor
+from custledger.orders import repository
+from custledger.orders.credit import check_sale
+from custledger.orders.models import Delivery, Order
+from custledger.orders.schemas import (
+    DeliveryCreate,
+    DeliveryOut,
+    OrderCreate,
+    OrderOut,
+    Purchase,
+)
+
+# Delivery types whose goods leave in one go: one delivery of the whole total.
+WHOLE_DELIVERY_TYPES = ("single", "collected")
+# How many assigned numbers to try past ones the POS already used.
+NUMBER_ATTEMPTS = 50
+
+
+def order_not_found(order_id: int) -> NotFound:
+    return NotFound(f"No order with id {order_id}.", type="order-not-found")
+
+
+def illegal_transition(order_id: int, status: str, action: str) -> Conflict:
+    return Conflict(
+        f"Order {order_id} is {status}: it cannot be {action}.",
+        type="illegal-transition",
+        title="Illegal transition",
+        status_now=status,
+    )
+
+
+def number_taken(number: int, existing_id: int | None) -> Conflict:
+    return Conflict(
+        f"Order number {number} is already used by another order.",
+        type="order-number-taken",
+        title="Order number taken",
+        number=number,
+        order_id=existing_id,
+    )
+
+
+def kind_of(status: str, created_as: str | None = None) -> str:
+    """A quote stays a quote (consumed is a used quote); a cancelled order says what it was."""
+    if status in ("quote", "consumed"):
+        return "quote"
+    if status == "cancelled":
+        return created_as or "order"
+    return "order"
+
+
+def snapshot(order: Order) -> dict[str, Any]:
+    return {
+        "number": order.number,
+        "customer_id": order.customer_id,
+        "store_id": order.store_id,
+        "kind": kind_of(order.status),
+        "status": order.status,
+        "delivery_type": order.delivery_type,
+        "payment_terms": order.payment_terms,
+        "total": format_money(order.total),
+        "delivered_amount": format_money(order.delivered_amount),
+        "placed_on": order.placed_on,
+        "closed_on": order.closed_on,
+    }
+
+
+def customer_totals(customer: Customer) -> dict[str, str]:
+    return {
+        "credit_reserved": format_money(customer.credit_reserved),
+        "total_purchases": format_money(customer.total_purchases),
+    }
+
+
+# Output money fields parse their input as an amount: hand them the decimal text of the stored
+# cents (an int would be read as whole units).
+def order_out(
+    row: Mapping[str, Any] | Order,
+    deliveries: Sequence[Mapping[str, Any]],
+    created_as: str | None = None,
+) -> OrderOut:
+    def get(name: str) -> Any:
+        return row[name] if isinstance(row, Mapping) else getattr(row, name)
+
+    return OrderOut(
+        id=get("id"),
+        number=get("number"),
+        customer_id=get("customer_id"),
+        store_id=get("store_id"),
+        kind=kind_of(get("status"), created_as),
+        status=get("status"),
+        delivery_type=get("delivery_type"),
+        payment_terms=get("payment_terms"),
+        total=format_money(get("total")),
+        delivered_amount=format_money(get("delivered_amount")),
+        outstanding_delivery=format_money(get("total") - get("delivered_amount")),
+        placed_on=get("placed_on"),
+        closed_on=get("closed_on"),
+        deliveries=[
+            DeliveryOut(
+                id=d["id"],
+                sequence=d["sequence"],
+                delivered_on=d["delivered_on"],
+                amount=format_money(d["amount"]),
+            )
+            for d in deliveries
+        ],
+        created_at=get("created_at"),
+        updated_at=get("updated_at"),
+        version=get("version"),
+    )
+
+
+async def present(session: AsyncSession, order: Order) -> OrderOut:
+    """The response for an order this request changed."""
+    deliveries = await repository.deliveries_of(session, [order.id])
+    cancelled = [order.id] if order.status == "cancelled" else []
+    kinds = await repository.created_kinds(session, cancelled)
+    return order_out(order, deliveries[order.id], kinds.get(order.id))
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+async def get_order(session: AsyncSession, order_id: int) -> OrderOut:
+    row = await repository.order_row(session, order_id)
+    if row is None:
+        raise order_not_found(order_id)
+    deliveries = await repository.deliveries_of(session, [order_id])
+    cancelled = [order_id] if row["status"] == "cancelled" else []
+    kinds = await repository.created_kinds(session, cancelled)
+    return order_out(row, deliveries[order_id], kinds.get(order_id))
+
+
+def _date_cursor(kind: str, cursor: str | None) -> tuple[date, int] | None:
+    key = decode_cursor(kind, cursor, 2)
+    if key is None:
+        return None
+    placed_on, order_id = key
+    try:
+        if not isinstance(placed_on, str) or not isinstance(order_id, int):
+            raise ValueError
+        return date.fromisoformat(placed_on), order_id
+    except ValueError:
+        raise invalid("cursor", "not a cursor this list returned", "query") from None
+
+
+async def list_orders(
+    session: AsyncSession,
+    *,
+    customer_id: int | None,
+    status: str | None,
+    limit: int,
+    cursor: str | None,
+) -> Page[OrderOut]:
+    rows = await repository.list_orders(
+        session,
+        customer_id=customer_id,
+        status=status,
+        after=_date_cursor("orders", cursor),
+        limit=limit,
+    )
+    page, more = rows[:limit], len(rows) > limit
+    ids = [row["id"] for row in page]
+    deliveries = await repository.deliveries_of(session, ids)
+    kinds = await repository.created_kinds(
+        session, [row["id"] for row in page if row["status"] == "cancelled"]
+    )
+    items = [order_out(row, deliveries[row["id"]], kinds.get(row["id"])) for row in page]
+    next_cursor = None
+    if more and page:
+        last = page[-1]
+        next_cursor = encode_cursor("orders", [last["placed_on"].isoformat(), last["id"]])
+    return Page[OrderOut](items=items, next_cursor=next_cursor)
+
+
+def payment_status(total: int, paid: int) -> str:
+    """Nothing owed (a zero total) counts as paid."""
+    if paid >= total:
+        return "paid"
+    return "partial" if paid > 0 else "unpaid"
+
+
+async def purchases(
+    session: AsyncSession, customer_id: int, *, limit: int, cursor: str | None
+) -> Page[Purchase]:
+    after = _date_cursor("purchases", cursor)
+    if not await repository.customer_exists(session, customer_id):
+        raise NotFound(f"No customer with id {customer_id}.", type="customer-not-found")
+    rows = await repository.purchases_page(session, customer_id, after=after, limit=limit)
+    page, more = rows[:limit], len(rows) > limit
+    paid = await repository.received_by_order_number(
+        session, customer_id, [row["number"] for row in page]
+    )
+    items = []
+    for row in page:
+        paid_amount = paid.get(row["number"], 0)
+        items.append(
+            Purchase(
+                order_id=row["id"],
+                number=row["number"],
+                date=row["placed_on"],
+                total=format_money(row["total"]),
+                status=row["status"],
+                payment_status=payment_status(row["total"], paid_amount),
+                paid_amount=format_money(paid_amount),
+            )
+        )
+    next_cursor = None
+    if more and page:
+        last = page[-1]
+        next_cursor = encode_cursor("purchases", [last["placed_on"].isoformat(), last["id"]])
+    return Page[Purchase](items=items, next_cursor=next_cursor)
+
+
+# --- creating --------------------------------------------------------------------------
+
+
+async def _insert(session: AsyncSession, values: dict[str, Any], given: int | None) -> Order:
+    """Insert the order with the POS's number, or with the next free assigned one.
+
+    The unique index decides races: a POS number taken meanwhile is the client's 409; an
+    assigned number taken meanwhile by a POS is skipped.
+    """
+    if given is not None:
+        existing = await repository.order_with_number(session, given)
+        if existing is not None:
+            raise number_taken(given, existing)
+    for _attempt in range(NUMBER_ATTEMPTS):
+        number = given if given is not None else await next_number(session, "order_number_seq")
+        if given is None and await repository.order_with_number(session, number) is not None:
+            continue
+        order = Order(number=number, **values)
+        try:
+            async with session.begin_nested():
+                session.add(order)
+                await session.flush()
+        except IntegrityError:
+            if given is not None:
+                existing = await repository.order_with_number(session, given)
+                raise number_taken(given, existing) from None
+            continue
+        return order
+    raise Conflict("Could not assign a free order number; retry.", type="order-number-taken")
+
+
+async def create_order(session: AsyncSession, principal: Principal, data: OrderCreate) -> Order:
+    today = clock.today()
+    placed_on = data.placed_on or today
+    if placed_on > today:
+        raise invalid("placed_on", f"must not be after today ({today.isoformat()})")
+    customer = await balance.lock_customer(session, data.customer_id)
+    check_sale(customer, kind=data.kind, payment_terms=data.payment_terms, total=data.total)
+    before = customer_totals(customer)
+    order = await _insert(
+        session,
+        {
+            "customer_id": customer.id,
+            "store_id": principal.store_id,
+            "created_by_id": principal.id,
+            "status": "quote" if data.kind == "quote" else "open",
+            "delivery_type": data.delivery_type,
+            "payment_terms": data.payment_terms,
+            "total": data.total,
+            "delivered_amount": 0,
+            "placed_on": placed_on,
+            "closed_on": None,
+            "version": 1,
+        },
+        data.number,
+    )
+    if data.kind == "order":
+        customer.total_purchases += data.total
+        if data.payment_terms == "credit":
+            customer.credit_reserved += data.total
+    await session.flush()
+    audit.record(
+        session,
+        principal_id=principal.id,
+        action="order.create",
+        entity_type="order",
+        entity_id=order.id,
+        customer_id=customer.id,
+        after=snapshot(order) | {"kind": data.kind},
+        extra={"customer": {"before": before, "after": customer_totals(customer)}},
+    )
+    return order
+
+
+# --- changing --------------------------------------------------------------------------
+
+
+async def _lock(session: AsyncSession, order_id: int) -> tuple[Customer, Order]:
+    """Lock the order's customer, then the order (the one lock order of every money change).
+
+    The order is re-read under the lock: should a merge have moved it to another customer
+    between the two reads, lock that one instead.
+    """
+    for _attempt in range(3):
+        customer_id = await repository.customer_of_order(session, order_id)
+        if customer_id is None:
+            raise order_not_found(order_id)
+        customer = await balance.lock_customer(session, customer_id)
+        order = await repository.lock_order(session, order_id)
+        if order is None:
+            raise order_not_found(order_id)
+        if order.customer_id == customer.id:
+            return customer, order
+    raise Conflict(f"Order {order_id} is being moved; retry.", type="order-busy")
+
+
+async def deliver(
+    session: AsyncSession, principal: Principal, order_id: int, data: DeliveryCreate
+) -> Order:
+    if await repository.customer_of_order(session, order_id) is None:
+        raise order_not_found(order_id)
+    today = clock.today()
+    delivered_on = data.delivered_on or today
+    if delivered_on > today:
+        raise invalid("delivered_on", f"must not be after today ({today.isoformat()})")
+    if delivered_on < today and not principal.privileged:
+        raise Forbidden(
+            "Only sales managers and owners may date a delivery before today.",
+            type="backdating-not-allowed",
+            title="Backdating not allowed",
+        )
+    customer, order = await _lock(session, order_id)
+    if order.status != "open":
+        raise illegal_transition(order.id, order.status, "delivered")
+    remaining = order.total - order.delivered_amount
+    amount = remaining if data.amount is None else data.amount
+    if amount > remaining:
+        raise Conflict(
+            f"Order {order.id} has {format_money(remaining)} left to deliver; "
+            f"{format_money(amount)} is more.",
+            type="delivery-exceeds-order",
+            title="Delivery exceeds the order",
+            remaining=format_money(remaining),
+            requested=format_money(amount),
+        )
+    if order.delivery_type in WHOLE_DELIVERY_TYPES and amount != remaining:
+        raise Conflict(
+            f"A {order.delivery_type} order is delivered whole, in one delivery of "
+            f"{format_money(remaining)}.",
+            type="whole-delivery-required",
+            title="Whole delivery required",
+            remaining=format_money(remaining),
+            requested=format_money(amount),
+        )
+    before, customer_before = snapshot(order), customer_totals(customer)
+    delivery: Delivery | None = None
+    if amount > 0:
+        delivery = Delivery(
+            order_id=order.id,
+            customer_id=customer.id,
+            sequence=await repository.last_sequence(session, order.id) + 1,
+            delivered_on=delivered_on,
+            amount=amount,
+            created_by_id=principal.id,
+            created_at=clock.now(),
+        )
+        session.add(delivery)
+        await balance.move(session, customer, delivered_on, delivered=amount)
+        if order.payment_terms == "credit":
+            customer.credit_reserved -= amount
+    # A zero-total order has nothing to debit: delivering it only closes it, with no row.
+    order.delivered_amount += amount
+    if order.delivered_amount == order.total:
+        order.status = "delivered"
+    order.version += 1
+    await session.flush()
+    audit.record(
+        session,
+        principal_id=principal.id,
+        action="order.deliver",
+        entity_type="order",
+        entity_id=order.id,
+        customer_id=customer.id,
+        before=before,
+        after=snapshot(order),
+        extra={
+            "delivery": {
+                "id": delivery.id if delivery else None,
+                "sequence": delivery.sequence if delivery else None,
+                "delivered_on": delivered_on.isoformat(),
+                "amount": format_money(amount),
+            },
+            "customer": {"before": customer_before, "after": customer_totals(customer)},
+        },
+    )
+    return order
+
+
+async def cancel(session: AsyncSession, principal: Principal, order_id: int) -> Order:
+    """Cancel a quote, or what is still undelivered of an open order.
+
+    Deliveries already made stay (they were debited and the goods are gone): the remainder
+    leaves the credit reservation and ``total_purchases``, what was delivered stays in both
+    the balance and ``total_purchases``.
+    """
+    customer, order = await _lock(session, order_id)
+    if order.status not in ("quote", "open"):
+        raise illegal_transition(order.id, order.status, "cancelled")
+    created_as = kind_of(order.status)
+    before, customer_before = snapshot(order), customer_totals(customer)
+    if order.status == "open":
+        remainder = order.total - order.delivered_amount
+        customer.total_purchases -= remainder
+        if order.payment_terms == "credit":
+            customer.credit_reserved -= remainder
+    order.status = "cancelled"
+    order.closed_on = clock.today()
+    order.version += 1
+    await session.flush()
+    audit.record(
+        session,
+        principal_id=principal.id,
+        action="order.cancel",
+        entity_type="order",
+        entity_id=order.id,
+        customer_id=customer.id,
+        before=before,
+        after=snapshot(order) | {"kind": created_as},
+        extra={"customer": {"before": customer_before, "after": customer_totals(customer)}},
+    )
+    return order
+
+
+async def consume(session: AsyncSession, principal: Principal, order_id: int) -> Order:
+    """A quote used up (turned into a sale at the POS): it becomes ``consumed``."""
+    customer, order = await _lock(session, order_id)
+    if order.status != "quote":
+        raise illegal_transition(order.id, order.status, "consumed")
+    before = snapshot(order)
+    order.status = "consumed"
+    order.closed_on = clock.today()
+    order.version += 1
+    await session.flush()
+    audit.record(
+        session,
+        principal_id=principal.id,
+        action="order.consume",
+        entity_type="order",
+        entity_id=order.id,
+        customer_id=customer.id,
+        before=before,
+        after=snapshot(order),
+    )
+    return order
