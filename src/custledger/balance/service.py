@@ -198,3 +198,12 @@ async def recompute_all(session: AsyncSession, *, fix: bool = False) -> list[str
         if fix:
             await rebuild(session, await lock_customer(session, customer_id))
     return lines
+
+
+def available_credit(credit_limit: int | None, balance: int, credit_reserved: int) -> int | None:
+    """Credit limit − debt − undelivered open credit orders; None when the customer has no
+    credit at all (no limit). Can be negative when a limit was lowered below the debt."""
+    if credit_limit is None:
+        return None
+    debt = max(0, -balance)
+    return credit_limit - debt - credit_reserved
