@@ -224,6 +224,7 @@ def upgrade() -> None:
         sa.Column("customer_id", sa.Integer(), nullable=False),
         sa.Column("store_id", sa.Integer(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=6), server_default="order", nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("delivery_type", sa.String(length=20), nullable=False),
         sa.Column("payment_terms", sa.String(length=6), nullable=False),
@@ -241,6 +242,7 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "payment_terms IN ('cash', 'credit')", name=op.f("ck_orders_payment_terms")
         ),
+        sa.CheckConstraint("kind IN ('quote', 'order')", name=op.f("ck_orders_kind")),
         sa.CheckConstraint(
             "status IN ('quote', 'open', 'delivered', 'cancelled', 'consumed')",
             name=op.f("ck_orders_status"),

@@ -26,6 +26,7 @@ class Order(TimestampMixin, Base):
             name="delivery_type",
         ),
         CheckConstraint("payment_terms IN ('cash', 'credit')", name="payment_terms"),
+        CheckConstraint("kind IN ('quote', 'order')", name="kind"),
         Index("ix_orders_customer_placed", "customer_id", "placed_on", "id"),
         Index("ix_orders_customer_status", "customer_id", "status"),
     )
@@ -35,6 +36,8 @@ class Order(TimestampMixin, Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("principals.id"))
+    # What the POS created: a quote (no sale yet) or an order (a sale). Status moves; kind stays.
+    kind: Mapped[str] = mapped_column(String(6), server_default="order")
     status: Mapped[str] = mapped_column(String(12))
     delivery_type: Mapped[str] = mapped_column(String(20))
     payment_terms: Mapped[str] = mapped_column(String(6))

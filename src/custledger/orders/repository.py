@@ -3,7 +3,7 @@ loads and locks the one order it changes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -11,7 +11,6 @@ from sqlalchemy import exists, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from custledger.customers.models import Customer
-from custledger.kit.audit import AuditEntry
 from custledger.orders.models import Delivery, Order
 from custledger.payments.models import Payment
 
@@ -20,6 +19,7 @@ ORDER_COLUMNS = (
     Order.number,
     Order.customer_id,
     Order.store_id,
+    Order.kind,
     Order.status,
     Order.delivery_type,
     Order.payment_terms,
@@ -91,30 +91,6 @@ async def deliveries_of(session: AsyncSession, order_ids: Sequence[int]) -> dict
     for row in result.mappings():
         found[row["order_id"]].append(dict(row))
     return found
-
-
-async def created_kinds(session: AsyncSession, order_ids: Iterable[int]) -> dict[int, str]:
-    """What each order was created as, from its ``order.create`` audit entry.
-
-    Only needed for cancelled orders: every other status tells its kind by itself.
-    """
-    ids = sorted(set(order_ids))
-    if not ids:
-        return {}
-    result = await session.execute(
-        select(AuditEntry.entity_id, AuditEntry.changes).where(
-            AuditEntry.entity_type == "order",
-            AuditEntry.action == "order.create",
-            AuditEntry.entity_id.in_(ids),
-        )
-    )
-    kinds: dict[int, str] = {}
-    for entity_id, changes in result:
-        after = (changes or {}).get("after") or {}
-        kind = after.get("kind")
-        if kind in ("quote", "order"):
-            kinds[entity_id] = kind
-    return kinds
 
 
 async def list_orders(

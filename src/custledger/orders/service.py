@@ -66,21 +66,12 @@ def number_taken(number: int, existing_id: int | None) -> Conflict:
     )
 
 
-def kind_of(status: str, created_as: str | None = None) -> str:
-    """A quote stays a quote (consumed is a used quote); a cancelled order says what it was."""
-    if status in ("quote", "consumed"):
-        return "quote"
-    if status == "cancelled":
-        return created_as or "order"
-    return "order"
-
-
 def snapshot(order: Order) -> dict[str, Any]:
     return {
         "number": order.number,
         "customer_id": order.customer_id,
         "store_id": order.store_id,
-        "kind": kind_of(order.status),
+        "kind": order.kind,
         "status": order.status,
         "delivery_type": order.delivery_type,
         "payment_terms": order.payment_terms,
@@ -103,7 +94,6 @@ def customer_totals(customer: Customer) -> dict[str, str]:
 def order_out(
     row: Mapping[str, Any] | Order,
     deliveries: Sequence[Mapping[str, Any]],
-    created_as: str | None = None,
 ) -> OrderOut:
     def get(name: str) -> Any:
         return row[name] if isinstance(row, Mapping) else getattr(row, name)
@@ -113,7 +103,7 @@ def order_out(
         number=get("number"),
         customer_id=get("customer_id"),
         store_id=get("store_id"),
-        kind=kind_of(get("status"), created_as),
+        kind=get("kind"),
         status=get("status"),
         delivery_type=get("delivery_type"),
         payment_terms=get("payment_terms"),
@@ -140,9 +130,7 @@ def order_out(
 async def present(session: AsyncSession, order: Order) -> OrderOut:
     """The response for an order this request changed."""
     deliveries = await repository.deliveries_of(session, [order.id])
-    cancelled = [order.id] if order.status == "cancelled" else []
-    kinds = await repository.created_kinds(session, cancelled)
-    return order_out(order, deliveries[order.id], kinds.get(order.id))
+    return order_out(order, deliveries[order.id])
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -153,9 +141,7 @@ async def get_order(session: AsyncSession, order_id: int) -> OrderOut:
     if row is None:
         raise order_not_found(order_id)
     deliveries = await repository.deliveries_of(session, [order_id])
-    cancelled = [order_id] if row["status"] == "cancelled" else []
-    kinds = await repository.created_kinds(session, cancelled)
-    return order_out(row, deliveries[order_id], kinds.get(order_id))
+    return order_out(row, deliveries[order_id])
 
 
 def _date_cursor(kind: str, cursor: str | None) -> tuple[date, int] | None:
@@ -189,10 +175,7 @@ async def list_orders(
     page, more = rows[:limit], len(rows) > limit
     ids = [row["id"] for row in page]
     deliveries = await repository.deliveries_of(session, ids)
-    kinds = await repository.created_kinds(
-        session, [row["id"] for row in page if row["status"] == "cancelled"]
-    )
-    items = [order_out(row, deliveries[row["id"]], kinds.get(row["id"])) for row in page]
+    items = [order_out(row, deliveries[row["id"]]) for row in page]
     next_cursor = None
     if more and page:
         last = page[-1]
@@ -284,6 +267,7 @@ async def create_order(session: AsyncSession, principal: Principal, data: OrderC
             "customer_id": customer.id,
             "store_id": principal.store_id,
             "created_by_id": principal.id,
+            "kind": data.kind,
             "status": "quote" if data.kind == "quote" else "open",
             "delivery_type": data.delivery_type,
             "payment_terms": data.payment_terms,
@@ -307,7 +291,7 @@ async def create_order(session: AsyncSession, principal: Principal, data: OrderC
         entity_type="order",
         entity_id=order.id,
         customer_id=customer.id,
-        after=snapshot(order) | {"kind": data.kind},
+        after=snapshot(order),
         extra={"customer": {"before": before, "after": customer_totals(customer)}},
     )
     return order
@@ -427,7 +411,6 @@ async def cancel(session: AsyncSession, principal: Principal, order_id: int) -> 
     customer, order = await _lock(session, order_id)
     if order.status not in ("quote", "open"):
         raise illegal_transition(order.id, order.status, "cancelled")
-    created_as = kind_of(order.status)
     before, customer_before = snapshot(order), customer_totals(customer)
     if order.status == "open":
         remainder = order.total - order.delivered_amount
@@ -446,7 +429,7 @@ async def cancel(session: AsyncSession, principal: Principal, order_id: int) -> 
         entity_id=order.id,
         customer_id=customer.id,
         before=before,
-        after=snapshot(order) | {"kind": created_as},
+        after=snapshot(order),
         extra={"customer": {"before": customer_before, "after": customer_totals(customer)}},
     )
     return order
