@@ -1,5 +1,237 @@
+"""Customers over HTTP: parse, call the service, shape the response (ETag, Location, CSV)."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi.responses import StreamingResponse
+
+from custledger.auth.dependencies import CustomersRead, CustomersWrite, SalesManage
+from custledger.customers import service
+from custledger.customers.repository import CustomerFilters
+from custledger.customers.schemas import (
+    AuditEntryOut,
+    CustomerCreate,
+    CustomerOut,
+    CustomerPatch,
+    CustomerSort,
+    CustomerStatus,
+    Duplicates,
+)
+from custledger.kit.db import Session
+from custledger.kit.errors import problems
+from custledger.kit.idempotency import Idempotent
+from custledger.kit.pagination import Cursor, Page, limit_query
+from custledger.kit.schemas import MAX_ID, Id
 
 router = APIRouter(tags=["customers"])
+
+
+def customer_filters(
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Words each found in name, trade name, contact, phone, e-mail, city or "
+            "tax id, ignoring case and accents; an all-digit `q` also matches the number.",
+        ),
+    ] = None,
+    status: Annotated[CustomerStatus, Query(description="Default `all`.")] = "all",
+    blocked: Annotated[bool | None, Query(description="Only blocked (true) or not.")] = None,
+    store_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> CustomerFilters:
+    return CustomerFilters(q=q, status=status, blocked=blocked, store_id=store_id)
+
+
+Filters = Annotated[CustomerFilters, Depends(customer_filters)]
+Sort = Annotated[
+    CustomerSort | None,
+    Query(description="Default: active first, then inactive, each by name."),
+]
+Limit = Annotated[int, limit_query(50, 200)]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=512,
+        description='The `ETag` you read (`"3"`); a stale one is refused with 412.',
+    ),
+]
+
+_ENTITY_TAG = re.compile(r'^(?:W/)?"?([0-9]{1,9})"?$')
+
+
+def expected_versions(if_match: str | None) -> frozenset[int] | None:
+    """The versions an ``If-Match`` accepts; None when there is no precondition (or ``*``).
+    Accepts ``"3"``, ``W/"3"`` and lists; anything unreadable matches no version."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    versions = set()
+    for tag in if_match.split(","):
+        match = _ENTITY_TAG.match(tag.strip())
+        if match:
+            versions.add(int(match.group(1)))
+    return frozenset(versions)
+
+
+def _location(customer_id: int) -> str:
+    return f"/api/v1/customers/{customer_id}"
+
+
+@router.get(
+    "/customers",
+    operation_id="customers-list",
+    response_model=Page[CustomerOut],
+    responses=problems(403),
+)
+async def list_customers(
+    session: Session,
+    _principal: CustomersRead,
+    filters: Filters,
+    sort: Sort = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[CustomerOut]:
+    """Customers (never a store's quick-sale customer), searched, filtered and sorted."""
+    return await service.list_customers(session, filters, sort, cursor, limit)
+
+
+@router.post(
+    "/customers",
+    status_code=201,
+    response_model=CustomerOut,
+    operation_id="customers-create",
+    responses=problems(403, 409),
+)
+async def create_customer(
+    body: CustomerCreate, session: Session, principal: CustomersWrite, idem: Idempotent
+) -> Response:
+    """A new customer of the caller's store. A tax id already used is a 409 `tax-id-taken`
+    naming the customer that has it. Honours `Idempotency-Key`."""
+    customer = await service.create_customer(session, principal, body)
+    return await idem.respond(
+        service.out_of(customer),
+        status_code=201,
+        headers={"Location": _location(customer.id), "ETag": service.etag(customer.version)},
+        customer_id=customer.id,
+    )
+
+
+@router.get(
+    "/customers/duplicates",
+    operation_id="customers-duplicates",
+    responses=problems(403),
+)
+async def find_duplicates(
+    session: Session,
+    _principal: CustomersRead,
+    name: Annotated[str | None, Query(max_length=200)] = None,
+    tax_id: Annotated[str | None, Query(max_length=20)] = None,
+    phone: Annotated[str | None, Query(max_length=40)] = None,
+    email: Annotated[str | None, Query(max_length=254)] = None,
+) -> Duplicates:
+    """Likely duplicates of a customer about to be created, best first (at most 20): the same
+    tax id, then the same phone or e-mail, then a similar name. Give at least one field."""
+    items = await service.find_duplicates(
+        session, name=name, tax_id=tax_id, phone=phone, email=email
+    )
+    return Duplicates(items=items)
+
+
+@router.get(
+    "/customers/export",
+    operation_id="customers-export",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "UTF-8 CSV with a header row, streamed.",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        },
+        **problems(403),
+    },
+)
+async def export_customers(
+    _principal: CustomersRead,
+    filters: Filters,
+    sort: Sort = None,
+    export_format: Annotated[Literal["csv"], Query(alias="format")] = "csv",
+) -> StreamingResponse:
+    """The customers of the list with the same filters, as CSV. Cells a spreadsheet would run
+    as a formula are prefixed with `'`."""
+    service.check_filters(filters)
+    return StreamingResponse(
+        service.export_csv(filters, sort),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="customers.csv"'},
+    )
+
+
+@router.get(
+    "/customers/{customer_id}",
+    operation_id="customers-get",
+    responses=problems(403, 404),
+)
+async def get_customer(
+    customer_id: Id, session: Session, _principal: CustomersRead, response: Response
+) -> CustomerOut:
+    """One customer, with its version as `ETag` (send it back as `If-Match` on PATCH)."""
+    customer = await service.get_customer(session, customer_id)
+    response.headers["ETag"] = service.etag(customer.version)
+    return customer
+
+
+@router.patch(
+    "/customers/{customer_id}",
+    operation_id="customers-update",
+    responses=problems(403, 404, 409, 412),
+)
+async def update_customer(
+    customer_id: Id,
+    body: CustomerPatch,
+    session: Session,
+    principal: CustomersWrite,
+    response: Response,
+    if_match: IfMatch = None,
+) -> CustomerOut:
+    """Change the fields the body sets. With `If-Match`, a customer changed since it was read
+    is refused with 412. Read-only fields (balance, number, store, ...) are refused (422)."""
+    customer = await service.update_customer(
+        session, principal, customer_id, body, expected_versions(if_match)
+    )
+    response.headers["ETag"] = service.etag(customer.version)
+    return service.out_of(customer)
+
+
+@router.delete(
+    "/customers/{customer_id}",
+    status_code=204,
+    response_class=Response,
+    operation_id="customers-delete",
+    responses=problems(403, 404, 409, 412),
+)
+async def delete_customer(
+    customer_id: Id, session: Session, principal: CustomersWrite, if_match: IfMatch = None
+) -> Response:
+    """Delete a customer without any history. One with payments, orders or deliveries is a
+    409 `customer-has-history`: deactivate it instead."""
+    await service.delete_customer(session, principal, customer_id, expected_versions(if_match))
+    return Response(status_code=204)
+
+
+@router.get(
+    "/customers/{customer_id}/audit",
+    operation_id="customers-audit",
+    responses=problems(403, 404),
+)
+async def customer_audit(
+    customer_id: Id,
+    session: Session,
+    _principal: SalesManage,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[AuditEntryOut]:
+    """Who changed what about this customer, newest first. Still readable after the customer
+    was merged or deleted."""
+    return await service.audit_entries(session, customer_id, cursor, limit)
