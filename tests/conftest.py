@@ -178,12 +178,29 @@ class Actor:
 MakeActor = Callable[..., Awaitable[Actor]]
 
 
+def lasting_token(principal_id: int) -> str:
+    """A valid token for 2000–2100, so tests may pin the business clock anywhere."""
+    from jose import jwt
+
+    from custledger.auth import tokens
+    from custledger.config import get_settings
+
+    settings = get_settings()
+    claims = {
+        "sub": str(principal_id),
+        "iss": settings.token_issuer,
+        "aud": settings.token_audience,
+        "iat": 946684800,  # 2000-01-01
+        "exp": 4102444800,  # 2100-01-01
+        "jti": secrets.token_hex(8),
+    }
+    return str(jwt.encode(claims, settings.secret_key, algorithm=tokens.ALGORITHM))
+
+
 @pytest.fixture
 def make_actor(database: object, password_hash: str) -> MakeActor:
-    from custledger.auth import tokens
     from custledger.auth.models import PrincipalRow
     from custledger.auth.roles import ROLE_PERMISSIONS, Role
-    from custledger.config import get_settings
     from custledger.kit.db import Database
     from custledger.stores.models import Store
 
@@ -220,13 +237,12 @@ def make_actor(database: object, password_hash: str) -> MakeActor:
             )
             s.add(row)
             await s.commit()
-            token, _ = tokens.issue(get_settings(), row.id)
             return Actor(
                 id=row.id,
                 role=role,
                 store_id=store_id,
                 name=label,
-                headers={"Authorization": f"Bearer {token}"},
+                headers={"Authorization": f"Bearer {lasting_token(row.id)}"},
             )
 
     return make

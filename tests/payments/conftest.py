@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from custledger.kit import clock
-from tests.payments.support import NOON, bearer
+from tests.payments.support import NOON
 
 ROLES = ["owner", "manager", "clerk", "pos-terminal"]
 PRIVILEGED = {"owner", "manager"}
@@ -17,18 +17,6 @@ def noon() -> Iterator[datetime]:
     """The business clock pinned at noon on 2026-03-10 (São Paulo) for every test here."""
     with clock.pinned(NOON):
         yield NOON
-
-
-@pytest.fixture
-def make_actor(make_actor):
-    """The harness's actors, with tokens that stay valid under the pinned clock."""
-
-    async def make(*args, **kwargs):
-        actor = await make_actor(*args, **kwargs)
-        actor.headers = bearer(actor.id)
-        return actor
-
-    return make
 
 
 @pytest.fixture(params=ROLES)

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
-from jose import jwt
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from custledger.auth import tokens
 from custledger.balance import service as balance
-from custledger.config import get_settings
 from custledger.customers.models import Customer
-from custledger.kit import clock
 from custledger.kit.audit import AuditEntry
 from custledger.kit.db import next_number
 from custledger.orders.models import Delivery, Order
@@ -167,26 +162,3 @@ async def audit_entries(session: AsyncSession, action: str) -> list[AuditEntry]:
         select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
     )
     return list(rows.all())
-
-
-def bearer(principal_id: int) -> dict[str, str]:
-    """Authorization headers valid both for the real clock and any instant pinned within two
-    days of now or of the pinned time.
-
-    The app's tokens are issued and judged by the business clock, but python-jose also checks
-    ``exp`` against the real clock (``require_exp`` turns ``verify_exp`` back on), so a token
-    issued under a clock pinned in the past reads as expired. These tests pin 2026-03-10.
-    """
-    settings = get_settings()
-    pinned, real = clock.now(), datetime.now(UTC)
-    claims = {
-        "sub": str(principal_id),
-        "iss": settings.token_issuer,
-        "aud": settings.token_audience,
-        "iat": int((min(pinned, real) - timedelta(days=2)).timestamp()),
-        "nbf": int((min(pinned, real) - timedelta(days=2)).timestamp()),
-        "exp": int((max(pinned, real) + timedelta(days=2)).timestamp()),
-        "jti": uuid.uuid4().hex,
-    }
-    token = jwt.encode(claims, settings.secret_key, algorithm=tokens.ALGORITHM)
-    return {"Authorization": f"Bearer {token}"}

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from custledger.kit import clock
-from tests.reports.helpers import NOW, TODAY, Ledger, bearer
+from tests.reports.helpers import NOW, TODAY, Ledger
 
 
 @pytest.fixture(autouse=True)
@@ -15,18 +15,6 @@ def pinned_today() -> Iterator[None]:
     with clock.pinned(NOW):
         assert clock.today() == TODAY
         yield
-
-
-@pytest.fixture
-def make_actor(make_actor):
-    """The root fixture's actors, with tokens valid under the pinned clock (see ``bearer``)."""
-
-    async def make(*args, **kwargs):
-        actor = await make_actor(*args, **kwargs)
-        actor.headers = bearer(actor.id)
-        return actor
-
-    return make
 
 
 @pytest.fixture

@@ -7,16 +7,12 @@ balance through ``balance.service`` with the customer locked, then committed.
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from jose import jwt
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from custledger.auth import tokens
 from custledger.balance.service import lock_customer, move
-from custledger.config import get_settings
 from custledger.customers.models import Customer
 from custledger.kit import clock
 from custledger.kit.db import next_number
@@ -27,28 +23,6 @@ from custledger.payments.models import Payment
 # The pinned "today" of the report tests (noon in São Paulo).
 TODAY = date(2026, 3, 10)
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
-
-
-def bearer(principal_id: int) -> dict[str, str]:
-    """Authorization headers valid under the pinned clock and the real one.
-
-    The app judges tokens by the business clock, which these tests pin to TODAY; python-jose
-    also checks ``exp`` against the real clock, so a token issued at a pinned instant in the
-    past would read as expired. This one spans both instants.
-    """
-    settings = get_settings()
-    pinned, real = clock.now(), datetime.now(UTC)
-    claims = {
-        "sub": str(principal_id),
-        "iss": settings.token_issuer,
-        "aud": settings.token_audience,
-        "iat": int((min(pinned, real) - timedelta(days=1)).timestamp()),
-        "nbf": int((min(pinned, real) - timedelta(days=1)).timestamp()),
-        "exp": int((max(pinned, real) + timedelta(days=1)).timestamp()),
-        "jti": uuid.uuid4().hex,
-    }
-    token = jwt.encode(claims, settings.secret_key, algorithm=tokens.ALGORITHM)
-    return {"Authorization": f"Bearer {token}"}
 
 
 def ago(days: int, today: date = TODAY) -> date:
