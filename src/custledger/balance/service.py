@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from custledger.balance.models import MonthlyTotal
 from custledger.customers.models import Customer
 from custledger.kit import audit
+from custledger.kit.db import lift_statement_timeout
 from custledger.kit.errors import NotFound
 from custledger.kit.money import format_money
 from custledger.orders.models import Delivery
@@ -160,6 +161,7 @@ async def rebuild(session: AsyncSession, customer: Customer) -> None:
 
 async def recompute_all(session: AsyncSession, *, fix: bool = False) -> list[str]:
     """One line per customer whose stored balance or monthly totals differ from the entries."""
+    await lift_statement_timeout(session)
     received = (
         select(Payment.customer_id, func.sum(Payment.amount).label("amount"))
         .where(Payment.received_on.is_not(None))

@@ -21,6 +21,7 @@ from sqlalchemy import (
     TypeDecorator,
     event,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -101,6 +102,13 @@ def is_postgres(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+async def lift_statement_timeout(session: AsyncSession) -> None:
+    """For whole-database maintenance (recompute-balances): no statement timeout in this
+    transaction. The API's requests keep theirs."""
+    if is_postgres(session):
+        await session.execute(text("SET LOCAL statement_timeout = 0"))
+
+
 async def next_number(session: AsyncSession, name: str) -> int:
     """The next value of a never-reused number sequence (customer numbers, order numbers)."""
     if is_postgres(session):
@@ -144,11 +152,15 @@ def make_engine(settings: Settings | None = None, **overrides: Any) -> AsyncEngi
     options: dict[str, Any] = {
         "pool_size": settings.db_pool_size,
         "max_overflow": settings.db_pool_size,
-        "pool_pre_ping": True,
+        # No pre-ping round trip per checkout: a connection broken by a database restart
+        # fails its request once (a 503) and SQLAlchemy then recycles the whole pool.
+        "pool_pre_ping": False,
         "pool_recycle": 1800,
         "connect_args": {
             "server_settings": {
                 "statement_timeout": str(settings.statement_timeout_ms),
+                # Short OLTP queries: JIT compilation costs more than it saves.
+                "jit": "off",
                 "idle_in_transaction_session_timeout": "60000",
                 "application_name": "custledger",
             },
