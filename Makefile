@@ -39,3 +39,9 @@ test: lint typecheck test-sqlite test-postgres
 
 clean:
 	rm -rf $(VENV) var/*.db
+
+# Load tests on PostgreSQL against `custledger serve --workers N` and a bare reference app;
+# never part of `make test`. Builds a 1,000,000-customer database first (minutes); see
+# docs/performance.md. BENCH_ARGS="--scale small" for a quick dry run of the tooling.
+bench: install
+	nice -n 10 $(PY) -m bench.run $(BENCH_ARGS)
