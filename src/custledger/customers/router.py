@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import StreamingResponse
 
 from custledger.auth.dependencies import CustomersRead, CustomersWrite, SalesManage
@@ -22,6 +21,7 @@ from custledger.customers.schemas import (
 )
 from custledger.kit.db import Session
 from custledger.kit.errors import problems
+from custledger.kit.etag import IfMatch, etag, expected_versions
 from custledger.kit.idempotency import Idempotent
 from custledger.kit.pagination import Cursor, Page, limit_query
 from custledger.kit.schemas import MAX_ID, Id
@@ -51,29 +51,6 @@ Sort = Annotated[
     Query(description="Default: active first, then inactive, each by name."),
 ]
 Limit = Annotated[int, limit_query(50, 200)]
-IfMatch = Annotated[
-    str | None,
-    Header(
-        alias="If-Match",
-        max_length=512,
-        description='The `ETag` you read (`"3"`); a stale one is refused with 412.',
-    ),
-]
-
-_ENTITY_TAG = re.compile(r'^(?:W/)?"?([0-9]{1,9})"?$')
-
-
-def expected_versions(if_match: str | None) -> frozenset[int] | None:
-    """The versions an ``If-Match`` accepts; None when there is no precondition (or ``*``).
-    Accepts ``"3"``, ``W/"3"`` and lists; anything unreadable matches no version."""
-    if if_match is None or if_match.strip() == "*":
-        return None
-    versions = set()
-    for tag in if_match.split(","):
-        match = _ENTITY_TAG.match(tag.strip())
-        if match:
-            versions.add(int(match.group(1)))
-    return frozenset(versions)
 
 
 def _location(customer_id: int) -> str:
@@ -114,7 +91,7 @@ async def create_customer(
     return await idem.respond(
         service.out_of(customer),
         status_code=201,
-        headers={"Location": _location(customer.id), "ETag": service.etag(customer.version)},
+        headers={"Location": _location(customer.id), "ETag": etag(customer.version)},
         customer_id=customer.id,
     )
 
@@ -178,7 +155,7 @@ async def get_customer(
 ) -> CustomerOut:
     """One customer, with its version as `ETag` (send it back as `If-Match` on PATCH)."""
     customer = await service.get_customer(session, customer_id)
-    response.headers["ETag"] = service.etag(customer.version)
+    response.headers["ETag"] = etag(customer.version)
     return customer
 
 
@@ -200,7 +177,7 @@ async def update_customer(
     customer = await service.update_customer(
         session, principal, customer_id, body, expected_versions(if_match)
     )
-    response.headers["ETag"] = service.etag(customer.version)
+    response.headers["ETag"] = etag(customer.version)
     return service.out_of(customer)
 
 

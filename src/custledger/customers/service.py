@@ -37,11 +37,11 @@ from custledger.kit.db import get_database, next_number
 from custledger.kit.errors import (
     Conflict,
     NotFound,
-    PreconditionFailed,
     Unprocessable,
     field_error,
     invalid,
 )
+from custledger.kit.etag import check_version
 from custledger.kit.money import format_money
 from custledger.kit.pagination import Page, decode_cursor, encode_cursor
 from custledger.kit.text import digits, fold
@@ -51,10 +51,6 @@ log = logging.getLogger("custledger.customers")
 ENTITY = "customer"
 NUMBER_SEQUENCE = "customer_number_seq"
 MONEY_COLUMNS = frozenset({"credit_limit", "balance", "credit_reserved", "total_purchases"})
-
-
-def etag(version: int) -> str:
-    return f'"{version}"'
 
 
 def _not_found(customer_id: int) -> NotFound:
@@ -110,17 +106,6 @@ def _refuse_quick_sale(customer: Customer, doing: str) -> None:
             f"Customer {customer.id} is a store's quick-sale (walk-in) customer; it cannot be "
             f"{doing}. It is managed with its store.",
             type="quick-sale-customer",
-        )
-
-
-def _check_version(customer: Customer, expected: frozenset[int] | None) -> None:
-    """``If-Match``: ``expected`` is None when the request set no precondition."""
-    if expected is not None and customer.version not in expected:
-        raise PreconditionFailed(
-            f"The customer was changed since you read it (it is now version "
-            f"{customer.version}). Reload it and apply your change again.",
-            headers={"ETag": etag(customer.version)},
-            current_version=customer.version,
         )
 
 
@@ -248,7 +233,7 @@ async def update_customer(
     caller read (``If-Match``) is still current. Bumps the version when anything changed."""
     customer = await lock_customer(session, customer_id)
     _refuse_quick_sale(customer, "edited")
-    _check_version(customer, expected_versions)
+    check_version("customer", customer.version, expected_versions)
     changes = {k: v for k, v in body.changes().items() if getattr(customer, k) != v}
     if not changes:
         return customer
@@ -296,7 +281,7 @@ async def delete_customer(
     """Delete a customer that has no history at all; the audit entry keeps the whole row."""
     customer = await lock_customer(session, customer_id)
     _refuse_quick_sale(customer, "deleted")
-    _check_version(customer, expected_versions)
+    check_version("customer", customer.version, expected_versions)
     if await repository.has_history(session, customer.id):
         raise _has_history(customer)
     before = whole_row(customer)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from custledger.auth.dependencies import PaymentsRead, PaymentsWrite
 from custledger.kit.db import Session
-from custledger.kit.errors import PreconditionFailed, problems
+from custledger.kit.errors import problems
+from custledger.kit.etag import IfMatch, etag, expected_versions
 from custledger.kit.idempotency import Idempotent
 from custledger.kit.pagination import Cursor, Page, limit_query
 from custledger.kit.schemas import Id
@@ -25,31 +25,6 @@ from custledger.payments.schemas import (
 )
 
 router = APIRouter(tags=["payments"])
-
-_ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
-
-IfMatch = Annotated[
-    str | None,
-    Header(
-        alias="If-Match",
-        max_length=64,
-        description='The `ETag` of the payment as read (`"3"`); a stale one is refused with 412.',
-    ),
-]
-
-
-def _expected_version(if_match: str | None) -> int | None:
-    """The version an ``If-Match`` asks for; None when absent or ``*``."""
-    if if_match is None or if_match.strip() == "*":
-        return None
-    found = _ETAG.match(if_match)
-    if found is None:
-        raise PreconditionFailed('If-Match must be the ETag the payment was read with, e.g. "3".')
-    return int(found.group(1))
-
-
-def _etag(version: int) -> str:
-    return f'"{version}"'
 
 
 @router.get(
@@ -95,7 +70,7 @@ async def create_payment(
     return await idem.respond(
         payment,
         status_code=201,
-        headers={"Location": f"/api/v1/payments/{payment_id}", "ETag": _etag(payment.version)},
+        headers={"Location": f"/api/v1/payments/{payment_id}", "ETag": etag(payment.version)},
         customer_id=customer_id,
     )
 
@@ -133,7 +108,7 @@ async def get_payment(
 ) -> PaymentOut:
     """One payment, with its version as `ETag`."""
     payment = await service.get_payment(session, payment_id)
-    response.headers["ETag"] = _etag(payment.version)
+    response.headers["ETag"] = etag(payment.version)
     return payment
 
 
@@ -152,10 +127,10 @@ async def update_payment(
 ) -> PaymentOut:
     """Change a payment under the payment rules; the balance follows. `If-Match` optional."""
     await service.update_payment(
-        session, principal, payment_id, body, expected_version=_expected_version(if_match)
+        session, principal, payment_id, body, expected=expected_versions(if_match)
     )
     payment = await service.get_payment(session, payment_id)
-    response.headers["ETag"] = _etag(payment.version)
+    response.headers["ETag"] = etag(payment.version)
     return payment
 
 
@@ -173,7 +148,7 @@ async def delete_payment(
 ) -> Response:
     """Delete a payment under the payment rules; the audit log keeps the whole row."""
     await service.delete_payment(
-        session, principal, payment_id, expected_version=_expected_version(if_match)
+        session, principal, payment_id, expected=expected_versions(if_match)
     )
     return Response(status_code=204)
 

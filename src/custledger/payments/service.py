@@ -31,11 +31,11 @@ from custledger.kit.errors import (
     Conflict,
     Forbidden,
     NotFound,
-    PreconditionFailed,
     Unprocessable,
     field_error,
     invalid,
 )
+from custledger.kit.etag import check_version
 from custledger.kit.money import format_money
 from custledger.kit.pagination import Page, decode_cursor, encode_cursor
 from custledger.kit.text import digits
@@ -235,15 +235,6 @@ def _refuse_quick_sale(customer: Customer) -> None:
             "record the payment on a registered customer.",
             type="quick-sale-customer",
             title="Quick-sale customer",
-        )
-
-
-def _check_version(payment: Payment, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != payment.version:
-        raise PreconditionFailed(
-            f"The payment changed since it was read (version {payment.version}, If-Match "
-            f"{expected_version}). Reload it and try again.",
-            current_version=payment.version,
         )
 
 
@@ -455,14 +446,14 @@ async def update_payment(
     payment_id: int,
     body: PaymentPatch,
     *,
-    expected_version: int | None = None,
+    expected: frozenset[int] | None = None,
 ) -> int:
     """Apply a partial change under the rules; the balance follows the amount and received
     date. Returns the payment id."""
     for name in ("method", "amount", "due_date"):
         _required(body, name)
     customer, payment = await _lock_payment(session, payment_id)
-    _check_version(payment, expected_version)
+    check_version("payment", payment.version, expected)
     check_may_change(principal, payment)
     sent = body.model_fields_set
 
@@ -560,11 +551,11 @@ async def delete_payment(
     principal: Principal,
     payment_id: int,
     *,
-    expected_version: int | None = None,
+    expected: frozenset[int] | None = None,
 ) -> None:
     """Delete under the same rules as an edit; the audit entry keeps the whole row."""
     customer, payment = await _lock_payment(session, payment_id)
-    _check_version(payment, expected_version)
+    check_version("payment", payment.version, expected)
     check_may_change(principal, payment)
     cheque = await repository.cheque_of(session, payment.id)
     before = snapshot(payment, cheque, whole=True)
