@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 
@@ -70,19 +71,32 @@ class BodyLimit:
                 await self._too_large(scope, receive, send)
                 return
         received = 0
+        too_large = False
+        started = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    too_large = True
                     raise _TooLarge
             return message
 
-        try:
-            await self.app(scope, counting_receive, send)
-        except _TooLarge:
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            # The framework turns a failed body read into its own 400: drop whatever the app
+            # answers to a body cut short, the answer is the 413 below.
+            if too_large:
+                return
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        with contextlib.suppress(_TooLarge):
+            await self.app(scope, counting_receive, guarded_send)
+        if too_large and not started:
             await self._too_large(scope, receive, send)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
