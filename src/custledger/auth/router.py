@@ -13,11 +13,12 @@ from custledger.auth.schemas import Me, StoreRef, Token
 from custledger.config import get_settings
 from custledger.kit.db import Session
 from custledger.kit.errors import DomainError, problems
+from custledger.kit.schemas import NO_CONTROL, PlainText
 from custledger.stores import service as stores
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
-FormText = Annotated[str | None, Form(max_length=512)]
+FormText = Annotated[PlainText | None, Form(max_length=512, json_schema_extra=NO_CONTROL)]
 
 
 class UnsupportedGrant(DomainError):

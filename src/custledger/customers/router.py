@@ -24,16 +24,17 @@ from custledger.kit.errors import problems
 from custledger.kit.etag import IfMatch, etag, expected_versions
 from custledger.kit.idempotency import Idempotent
 from custledger.kit.pagination import Cursor, Page, limit_query
-from custledger.kit.schemas import MAX_ID, Id
+from custledger.kit.schemas import MAX_ID, NO_CONTROL, Id, PlainText
 
 router = APIRouter(tags=["customers"])
 
 
 def customer_filters(
     q: Annotated[
-        str | None,
+        PlainText | None,
         Query(
             max_length=200,
+            json_schema_extra=NO_CONTROL,
             description="Words each found in name, trade name, contact, phone, e-mail, city or "
             "tax id, ignoring case and accents; an all-digit `q` also matches the number.",
         ),
@@ -104,10 +105,10 @@ async def create_customer(
 async def find_duplicates(
     session: Session,
     _principal: CustomersRead,
-    name: Annotated[str | None, Query(max_length=200)] = None,
-    tax_id: Annotated[str | None, Query(max_length=20)] = None,
-    phone: Annotated[str | None, Query(max_length=40)] = None,
-    email: Annotated[str | None, Query(max_length=254)] = None,
+    name: Annotated[PlainText | None, Query(max_length=200, json_schema_extra=NO_CONTROL)] = None,
+    tax_id: Annotated[PlainText | None, Query(max_length=20, json_schema_extra=NO_CONTROL)] = None,
+    phone: Annotated[PlainText | None, Query(max_length=40, json_schema_extra=NO_CONTROL)] = None,
+    email: Annotated[PlainText | None, Query(max_length=254, json_schema_extra=NO_CONTROL)] = None,
 ) -> Duplicates:
     """Likely duplicates of a customer about to be created, best first (at most 20): the same
     tax id, then the same phone or e-mail, then a similar name. Give at least one field."""
@@ -146,7 +147,7 @@ async def export_customers(
 
 
 @router.get(
-    "/customers/{customer_id}",
+    "/customers/{customer_id:int}",
     operation_id="customers-get",
     responses=problems(403, 404),
 )
@@ -160,7 +161,7 @@ async def get_customer(
 
 
 @router.patch(
-    "/customers/{customer_id}",
+    "/customers/{customer_id:int}",
     operation_id="customers-update",
     responses=problems(403, 404, 409, 412),
 )
@@ -182,7 +183,7 @@ async def update_customer(
 
 
 @router.delete(
-    "/customers/{customer_id}",
+    "/customers/{customer_id:int}",
     status_code=204,
     response_class=Response,
     operation_id="customers-delete",

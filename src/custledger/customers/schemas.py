@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from custledger.balance.service import available_credit
 from custledger.kit.money import Money, NonNegativeMoney, format_money
-from custledger.kit.schemas import Input, Output
+from custledger.kit.schemas import Input, Output, not_null
 from custledger.kit.text import digits
 
 # --- Brazilian tax ids (CPF: 11 digits, CNPJ: 14 digits) -------------------------------------
@@ -81,6 +81,17 @@ def format_tax_id(number: str | None) -> str | None:
 # --- phones and e-mails ------------------------------------------------------------------------
 
 _PHONE_CHARACTERS = re.compile(r"^\+?[0-9()\-.\s/]+$")
+# What `normalise_phone` accepts (around the trimmed value): empty, or those characters with
+# 8 to 15 digits; published in the OpenAPI document.
+_WS = r"[^\S\u0000-\u0008\u000b\u000c\u000e-\u001f]"  # white space, not control
+_SEP = rf"(?:[()\-./]|{_WS})*"
+PHONE_PATTERN = rf"^{_WS}*(\+?{_SEP}(?:[0-9]{_SEP}){{8,15}})?$"
+_TAX_SEP = rf"(?:[.\-/]|{_WS})*"
+# What `normalise_tax_id` accepts but its check digits: blank, or 11 or 14 digits and separators.
+TAX_ID_PATTERN = (
+    rf"^{_WS}*$|^{_TAX_SEP}(?:[0-9]{_TAX_SEP}){{11}}$|^{_TAX_SEP}(?:[0-9]{_TAX_SEP}){{14}}$"
+)
+Phone = Annotated[str, Field(max_length=40, json_schema_extra={"pattern": PHONE_PATTERN})]
 _SPACES = re.compile(r"\s+")
 
 
@@ -102,6 +113,10 @@ _EMAIL = re.compile(
     r"^(?=.{1,64}@)[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 )
+
+
+# `_EMAIL` before lower-casing (blank is no e-mail), published in the OpenAPI document.
+EMAIL_PATTERN = f"^{_WS}*$|" + _EMAIL.pattern.replace("a-z", "a-zA-Z")
 
 
 def normalise_email(value: str) -> str:
@@ -171,17 +186,19 @@ EDITABLE_FIELDS = (
 )
 
 
+Email = Annotated[str, Field(max_length=254, json_schema_extra={"pattern": EMAIL_PATTERN})]
+TaxId = Annotated[str, Field(max_length=20, json_schema_extra={"pattern": TAX_ID_PATTERN})]
+
+
 class _CustomerFields(Input):
     trade_name: Text200 | None = Field(default=None, description="Trade name or nickname.")
     contact: Text200 | None = Field(default=None, description="The contact person.")
-    phone: Annotated[str, Field(max_length=40)] | None = Field(
+    phone: Phone | None = Field(
         default=None,
         description="8 to 15 digits. A Brazilian number with area code (10 or 11 digits) is "
         "stored as `(31) 99999-8888`.",
     )
-    email: Annotated[str, Field(max_length=254)] | None = Field(
-        default=None, description="Stored in lower case."
-    )
+    email: Email | None = Field(default=None, description="Stored in lower case.")
     address: Text200 | None = None
     address_number: Text20 | None = Field(default=None, description="Street number.")
     complement: Text100 | None = None
@@ -190,7 +207,7 @@ class _CustomerFields(Input):
     state: Text60 | None = None
     postal_code: Text20 | None = None
     country: Text60 | None = None
-    tax_id: Annotated[str, Field(max_length=20)] | None = Field(
+    tax_id: TaxId | None = Field(
         default=None,
         description="CPF (11 digits) or CNPJ (14 digits), with or without punctuation; the "
         "check digits must match. Unique among customers.",
@@ -239,10 +256,11 @@ class CustomerCreate(_CustomerFields):
 class CustomerPatch(_CustomerFields):
     """Only the fields present are changed; `null` clears an optional field."""
 
-    name: Name | None = None
-    active: bool | None = None
-    blocked: bool | None = None
-    production: bool | None = None
+    # Optional but never null: the document does not offer `null` for them.
+    name: Name | None = Field(default=None, json_schema_extra=not_null)
+    active: bool | None = Field(default=None, json_schema_extra=not_null)
+    blocked: bool | None = Field(default=None, json_schema_extra=not_null)
+    production: bool | None = Field(default=None, json_schema_extra=not_null)
 
     @field_validator("name", "active", "blocked", "production", mode="after")
     @classmethod

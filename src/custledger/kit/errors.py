@@ -220,6 +220,18 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 400:
+            # FastAPI's answer to a body it cannot decode (bytes that are not UTF-8, a broken
+            # form): invalid input like any malformed JSON, so the same documented 422.
+            message = exc.detail if isinstance(exc.detail, str) else "the body cannot be parsed"
+            return problem_response(
+                request,
+                422,
+                "validation-error",
+                "Invalid request",
+                f"body: {message}",
+                errors=[field_error("body", message)],
+            )
         slug = {
             401: "unauthorized",
             403: "forbidden",

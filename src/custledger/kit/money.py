@@ -83,7 +83,8 @@ PositiveMoney = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^[0-9]{1,13}(\.[0-9]{1,2})?$",
+            # The lookahead asks for one non-zero digit: "0" and "0.00" are refused.
+            "pattern": r"^(?=[0-9.]*[1-9])[0-9]{1,13}(\.[0-9]{1,2})?$",
             "examples": ["1250.00"],
             "description": "Decimal string with at most two places, greater than zero.",
         }

@@ -2,19 +2,115 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import re
+import types
+from datetime import date, datetime
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from custledger.kit.text import has_control_characters
+
+# What `has_control_characters` refuses, as a JSON Schema pattern (ECMA and Python alike):
+# published on every string of a request body so clients and fuzzers know the rule.
+NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]*$"
+
+
+def _publish_no_control_characters(schema: Any) -> None:
+    """Add the pattern to every string schema of a property that has none of its own."""
+    if isinstance(schema, dict):
+        if schema.get("type") == "string" and not {"pattern", "enum", "format"} & schema.keys():
+            schema["pattern"] = NO_CONTROL_CHARACTERS
+        for key in ("anyOf", "oneOf", "allOf"):
+            for branch in schema.get(key, ()):
+                _publish_no_control_characters(branch)
+        if "items" in schema:
+            _publish_no_control_characters(schema["items"])
+
+
+def _input_json_schema(schema: dict[str, Any]) -> None:
+    for prop in schema.get("properties", {}).values():
+        _publish_no_control_characters(prop)
+
+
+def no_control_characters(value: str | None) -> str | None:
+    if value is not None and has_control_characters(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+# Free text in a query string or a form: like a body's strings, control characters (NUL
+# included) are a 422 and never reach the database; the pattern says so in the document.
+PlainText = Annotated[str, AfterValidator(no_control_characters)]
+NO_CONTROL = {"pattern": NO_CONTROL_CHARACTERS}
+
+
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def iso_date(value: Any) -> Any:
+    """Only ``YYYY-MM-DD`` is a date: Pydantic alone would also take Unix timestamps (``0``,
+    ``"0.0"``) and midnight datetimes, which the OpenAPI `format: date` does not allow."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+# A date in a query or path: ``YYYY-MM-DD`` only.
+IsoDate = Annotated[date, BeforeValidator(iso_date)]
+
+
+def _is_date(annotation: Any) -> bool:
+    if annotation is date:
+        return True
+    if get_origin(annotation) in (Union, types.UnionType):
+        return any(_is_date(arg) for arg in get_args(annotation))
+    if get_origin(annotation) is Annotated:
+        return _is_date(get_args(annotation)[0])
+    return False
+
+
+def not_null(schema: dict[str, Any]) -> None:
+    """``json_schema_extra`` of an optional field that refuses ``null`` (the service says so):
+    the document offers no ``null`` branch, while validation (and its messages) stay as they
+    are."""
+    branches = schema.get("anyOf")
+    if branches is None:
+        return
+    kept = [b for b in branches if b.get("type") != "null"]
+    schema.pop("anyOf")
+    if len(kept) == 1:
+        schema.update(kept[0])
+    else:
+        schema["anyOf"] = kept
 
 
 class Input(BaseModel):
     """A request body: unknown or read-only fields are refused (no mass assignment), text is
     trimmed, and control characters (NUL included) never reach the database."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, json_schema_extra=_input_json_schema
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _dates_are_iso(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if value is None or field is None or not _is_date(field.annotation):
+            return value
+        return iso_date(value)
 
     @field_validator("*", mode="after")
     @classmethod

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from custledger.kit.money import Money, PositiveMoney
-from custledger.kit.schemas import Input, Output
+from custledger.kit.schemas import Input, Output, not_null
 from custledger.kit.text import digits
 
 Method = Literal["CASH", "CHEQUE", "PIX", "BOLETO", "CARD", "TRANSFER"]
@@ -18,6 +18,11 @@ StatusFilter = Literal["all", "received", "pending"]
 OrderNumber = Annotated[int, Field(ge=1, le=2**63 - 1, description="Order number, if any.")]
 Details = Annotated[str, Field(max_length=2000)]
 
+# Any run of characters but digits and control characters.
+_NOT_DIGITS = "[^0-9\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]*"
+# Optional in a PATCH but never null: `null` is refused, so the document does not offer it.
+NOT_NULL = Field(default=None, json_schema_extra=not_null)
+
 IssuerTaxId = Annotated[
     str,
     Field(
@@ -26,6 +31,11 @@ IssuerTaxId = Annotated[
         description="CPF (11 digits) or CNPJ (14 digits) of the issuer; punctuation is ignored "
         "and the digits are stored.",
         examples=["123.456.789-09"],
+        # What `tax_id_digits` accepts: 11 or 14 digits among any other (non-control) text.
+        json_schema_extra={
+            "pattern": f"^{_NOT_DIGITS}(?:[0-9]{_NOT_DIGITS}){{11}}$"
+            f"|^{_NOT_DIGITS}(?:[0-9]{_NOT_DIGITS}){{14}}$"
+        },
     ),
 ]
 IssuerName = Annotated[str, Field(min_length=1, max_length=200)]
@@ -64,13 +74,13 @@ class ChequePatch(Input):
     """Fields of the cheque to change; the others keep their stored values. When the method
     changes to CHEQUE, every field is required."""
 
-    predated_to: date | None = None
-    issuer_tax_id: IssuerTaxId | None = None
-    issuer_name: IssuerName | None = None
-    bank: Bank | None = None
-    branch: Branch | None = None
-    account: Account | None = None
-    cheque_number: ChequeNumber | None = None
+    predated_to: date | None = NOT_NULL
+    issuer_tax_id: IssuerTaxId | None = NOT_NULL
+    issuer_name: IssuerName | None = NOT_NULL
+    bank: Bank | None = NOT_NULL
+    branch: Branch | None = NOT_NULL
+    account: Account | None = NOT_NULL
+    cheque_number: ChequeNumber | None = NOT_NULL
 
     @field_validator("issuer_tax_id")
     @classmethod
@@ -101,9 +111,9 @@ class PaymentPatch(Input):
     pending) and `details`. The customer of a payment never changes."""
 
     order_number: OrderNumber | None = None
-    method: Method | None = None
-    amount: PositiveMoney | None = None
-    due_date: date | None = None
+    method: Method | None = NOT_NULL
+    amount: PositiveMoney | None = NOT_NULL
+    due_date: date | None = NOT_NULL
     received_on: date | None = None
     details: Details | None = None
     cheque: ChequePatch | None = None

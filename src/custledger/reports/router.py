@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -11,7 +10,7 @@ from custledger.kit import clock
 from custledger.kit.db import Session
 from custledger.kit.errors import problems
 from custledger.kit.pagination import Cursor, Page, limit_query
-from custledger.kit.schemas import Id, IdField
+from custledger.kit.schemas import Id, IdField, IsoDate
 from custledger.reports import service
 from custledger.reports.schemas import AgeingReport, CreditReport, OverdueItem
 
@@ -51,7 +50,7 @@ async def receivables_ageing(
     session: Session,
     _principal: SalesManage,
     as_of: Annotated[
-        date | None,
+        IsoDate | None,
         Query(description="The date the receivables are aged at; default today."),
     ] = None,
     store_id: StoreFilter = None,

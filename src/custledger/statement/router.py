@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -12,7 +11,7 @@ from custledger.kit import clock
 from custledger.kit.db import Session
 from custledger.kit.errors import problems
 from custledger.kit.pagination import Cursor, limit_query
-from custledger.kit.schemas import Id
+from custledger.kit.schemas import Id, IsoDate
 from custledger.statement import export, service
 from custledger.statement.schemas import ExportFormat, StatementPage
 
@@ -69,10 +68,10 @@ async def export_statement(
     _principal: CustomersRead,
     format: Annotated[ExportFormat, Query(description="`csv` or `pdf`.")] = "csv",
     since: Annotated[
-        date | None, Query(alias="from", description="First date included (default: the start).")
+        IsoDate | None, Query(alias="from", description="First date included (default: the start).")
     ] = None,
     until: Annotated[
-        date | None, Query(alias="to", description="Last date included (default: the end).")
+        IsoDate | None, Query(alias="to", description="Last date included (default: the end).")
     ] = None,
     financial_only: FinancialOnly = False,
 ) -> StreamingResponse:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import Field
 
@@ -9,6 +10,9 @@ from custledger.kit.schemas import IdField, Input, Output
 
 Username = Field(min_length=3, max_length=150, pattern=r"^[A-Za-z0-9_.@-]+$")
 Password = Field(min_length=8, max_length=256)
+# The roles each kind of principal may have (the services check them again).
+UserRole = Literal[Role.OWNER, Role.MANAGER, Role.CLERK]
+ClientRole = Literal[Role.POS_TERMINAL]
 
 
 class UserOut(Output):
@@ -27,7 +31,7 @@ class UserCreate(Input):
     username: str = Username
     password: str = Password
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    role: Role
+    role: UserRole
     store_id: IdField | None = Field(default=None, description="Default: the MAIN store.")
     permissions: list[Permission] | None = Field(
         default=None, description="Overrides the role's bundle when given."
@@ -37,7 +41,7 @@ class UserCreate(Input):
 class UserPatch(Input):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     password: str | None = Field(default=None, min_length=8, max_length=256)
-    role: Role | None = None
+    role: UserRole | None = None
     store_id: IdField | None = None
     active: bool | None = None
     permissions: list[Permission] | None = None
@@ -61,14 +65,14 @@ class ApiClientCreated(ApiClientOut):
 
 class ApiClientCreate(Input):
     name: str = Field(min_length=1, max_length=200)
-    role: Role = Role.POS_TERMINAL
+    role: ClientRole = Role.POS_TERMINAL
     store_id: IdField | None = None
     permissions: list[Permission] | None = None
 
 
 class ApiClientPatch(Input):
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    role: Role | None = None
+    role: ClientRole | None = None
     store_id: IdField | None = None
     active: bool | None = None
     permissions: list[Permission] | None = None

@@ -1,0 +1,1 @@
+"""Schemathesis fuzzing of the whole OpenAPI document."""
