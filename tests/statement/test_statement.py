@@ -401,3 +401,21 @@ async def test_clerk_and_pos_terminal_read_the_statement(client, clerk, pos, led
     for actor in (clerk, pos):
         body = await get(client, actor, ledger)
         assert body["entries"][0]["balance"] == "10.00"
+
+
+async def test_the_page_built_as_json_matches_the_documented_model(client, owner, ledger):
+    """The page is written straight to JSON: it must still be exactly a ``StatementPage``."""
+    from custledger.statement.schemas import StatementEntry, StatementPage
+
+    order = await ledger.order(D(2025, 1, 3), 300_00, delivery_type="partial")
+    await ledger.deliver(order, 100_00, D(2025, 1, 4))
+    await ledger.payment(50_00, D(2025, 1, 5), method="PIX")
+    await ledger.order(D(2025, 2, 2), 70_00, status="quote")
+    for params in ({}, {"limit": 2}):
+        body = await get(client, owner, ledger, **params)
+        page = StatementPage.model_validate(body)
+        assert set(body) == {f.alias or name for name, f in StatementPage.model_fields.items()}
+        assert set(body["period"]) == {"from", "to"}
+        for raw in body["entries"]:
+            assert set(raw) == set(StatementEntry.model_fields)
+        assert page.model_dump(mode="json", by_alias=True) == body

@@ -8,14 +8,14 @@ from typing import Annotated
 from fastapi import Depends
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword, OAuthFlows
 from fastapi.security import OAuth2
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from custledger.auth import tokens
 from custledger.auth.models import PrincipalRow
 from custledger.auth.principal import Principal
 from custledger.auth.roles import Permission
 from custledger.config import get_settings
-from custledger.kit.db import Session
+from custledger.kit.db import Prepared, Session
 from custledger.kit.errors import Forbidden, Unauthorized
 
 TOKEN_URL = "/api/v1/auth/token"
@@ -42,34 +42,36 @@ def _bearer(authorization: str | None) -> str:
     return token.strip()
 
 
+# Built once: the lookup runs on every request.
+_PRINCIPAL = Prepared(
+    select(
+        PrincipalRow.id,
+        PrincipalRow.kind,
+        PrincipalRow.name,
+        PrincipalRow.store_id,
+        PrincipalRow.permissions,
+        PrincipalRow.active,
+    ).where(PrincipalRow.id == bindparam("principal_id"))
+)
+
+
 async def current_principal(
     session: Session, authorization: Annotated[str | None, Depends(oauth2)]
 ) -> Principal:
     principal_id = tokens.principal_id_of(get_settings(), _bearer(authorization))
-    row = (
-        await session.execute(
-            select(
-                PrincipalRow.id,
-                PrincipalRow.kind,
-                PrincipalRow.name,
-                PrincipalRow.store_id,
-                PrincipalRow.permissions,
-                PrincipalRow.active,
-            ).where(PrincipalRow.id == principal_id)
-        )
-    ).one_or_none()
-    if row is None or not row.active:
+    row = await _PRINCIPAL.first(session, {"principal_id": principal_id})
+    if row is None or not row["active"]:
         raise Unauthorized(
             "The principal of this token is unknown or deactivated.",
             type="invalid-token",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
     return Principal(
-        id=row.id,
-        kind=row.kind,
-        name=row.name,
-        store_id=row.store_id,
-        permissions=frozenset(row.permissions),
+        id=row["id"],
+        kind=row["kind"],
+        name=row["name"],
+        store_id=row["store_id"],
+        permissions=frozenset(row["permissions"]),
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     RowMapping,
     Select,
     and_,
+    bindparam,
     case,
     delete,
     false,
@@ -33,6 +34,7 @@ from custledger.auth.models import PrincipalRow
 from custledger.balance.models import MonthlyTotal
 from custledger.customers.models import Customer
 from custledger.kit.audit import AuditEntry
+from custledger.kit.db import Prepared, RowData
 from custledger.kit.text import digits, fold
 from custledger.orders.models import Delivery, Order
 from custledger.payments.models import Cheque, Payment
@@ -271,9 +273,12 @@ def parse_sort_key(sort: str | None, key: list[Any]) -> list[Any]:
     raise ValueError("not a position")
 
 
-async def out_row(session: AsyncSession, customer_id: int) -> RowMapping | None:
-    result = await session.execute(select(*OUT_COLUMNS).where(Customer.id == customer_id))
-    return result.mappings().one_or_none()
+# Built once: a customer read is the busiest query of the API.
+_OUT_ROW = Prepared(select(*OUT_COLUMNS).where(Customer.id == bindparam("customer_id")))
+
+
+async def out_row(session: AsyncSession, customer_id: int) -> RowData | None:
+    return await _OUT_ROW.first(session, {"customer_id": customer_id})
 
 
 async def exists(session: AsyncSession, customer_id: int) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar
@@ -16,7 +16,7 @@ from sqlalchemy import (
     Dialect,
     Integer,
     MetaData,
-    Sequence,
+    Select,
     String,
     TypeDecorator,
     event,
@@ -24,7 +24,9 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy import Sequence as SqlSequence
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -112,7 +114,7 @@ async def lift_statement_timeout(session: AsyncSession) -> None:
 async def next_number(session: AsyncSession, name: str) -> int:
     """The next value of a never-reused number sequence (customer numbers, order numbers)."""
     if is_postgres(session):
-        value = await session.scalar(select(Sequence(name).next_value()))
+        value = await session.scalar(select(SqlSequence(name).next_value()))
     else:
         value = await session.scalar(
             update(Counter)
@@ -178,6 +180,18 @@ class Database:
         self.engine = make_engine(settings, **overrides)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        # Reading requests on PostgreSQL run in autocommit: no BEGIN and COMMIT round trips.
+        # Under READ COMMITTED every statement takes its own snapshot inside a transaction
+        # too, so a read loses nothing; reads that need one snapshot (the exports) open a
+        # REPEATABLE READ transaction of their own.
+        self.read_sessionmaker = (
+            self.sessionmaker
+            if self.is_sqlite
+            else async_sessionmaker(
+                self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+                expire_on_commit=False,
+            )
+        )
         # SQLite has one writer at a time: writing requests of this process queue here instead
         # of failing with "database is locked" when their read snapshot went stale.
         self.sqlite_writer = asyncio.Lock()
@@ -203,6 +217,65 @@ def set_database(database: Database | None) -> None:
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
+RowData = Mapping[Any, Any]  # read by column name
+
+
+class Prepared:
+    """A read built once and run many times with bound parameters; rows are read by name.
+
+    In a reading request on PostgreSQL (an autocommit session) it runs on the driver's own
+    connection with its SQL compiled once: for the short reads every request makes (the
+    principal, a customer, a statement page) SQLAlchemy's per-execution work costs several
+    times what asyncpg spends. Anywhere else (a writing transaction, SQLite) it runs through
+    the session. Driver errors are raised as SQLAlchemy's, so they answer as every other
+    database error does (a 503 when the database is away or too slow).
+    """
+
+    def __init__(self, statement: Select[*tuple[Any, ...]]) -> None:
+        self.statement = statement
+        self._compiled: tuple[str, tuple[str, ...], dict[str, Any]] | None = None
+
+    async def all(self, session: AsyncSession, params: Mapping[str, Any]) -> Sequence[RowData]:
+        if not _on_driver(session):
+            found: Sequence[RowData] = (
+                (await session.execute(self.statement, params)).mappings().all()
+            )
+            return found
+        sql, names, defaults = self._sql(session)
+        values = [params[name] if name in params else defaults[name] for name in names]
+        fairy = await (await session.connection()).get_raw_connection()
+        try:
+            driver = fairy.driver_connection
+            assert driver is not None
+            rows: Sequence[RowData] = await driver.fetch(sql, *values)
+        except Exception as exc:
+            if isinstance(exc, OSError) or "connection" in type(exc).__name__.lower():
+                fairy.invalidate(exc)
+            if isinstance(exc, OSError):
+                raise
+            raise DBAPIError(sql, values, exc) from exc
+        return rows
+
+    async def first(self, session: AsyncSession, params: Mapping[str, Any]) -> RowData | None:
+        rows = await self.all(session, params)
+        return rows[0] if rows else None
+
+    def _sql(self, session: AsyncSession) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+        if self._compiled is None:
+            compiled = self.statement.compile(dialect=session.get_bind().dialect)
+            names = tuple(compiled.positiontup or ())
+            self._compiled = (compiled.string, names, dict(compiled.params))
+        return self._compiled
+
+
+def _on_driver(session: AsyncSession) -> bool:
+    bind = session.bind
+    return (
+        isinstance(bind, AsyncEngine)
+        and bind.dialect.name == "postgresql"
+        and bind.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+    )
+
 
 async def session_scope(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request: committed once at the end, rolled back on any error.
@@ -211,10 +284,12 @@ async def session_scope(request: Request) -> AsyncIterator[AsyncSession]:
     a failed commit is the client's error response, never a silent loss.
     """
     database = get_database()
+    reading = request.method in READ_ONLY_METHODS
     async with AsyncExitStack() as stack:
-        if database.is_sqlite and request.method not in READ_ONLY_METHODS:
+        if database.is_sqlite and not reading:
             await stack.enter_async_context(database.sqlite_writer)
-        session = await stack.enter_async_context(database.sessionmaker())
+        factory = database.read_sessionmaker if reading else database.sessionmaker
+        session = await stack.enter_async_context(factory())
         try:
             yield session
             await session.commit()

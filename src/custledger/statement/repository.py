@@ -15,16 +15,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Date,
     Integer,
     Row,
     Select,
     String,
     and_,
+    bindparam,
     case,
     cast,
     func,
@@ -36,10 +39,10 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from custledger.balance.models import MonthlyTotal
 from custledger.customers.models import Customer
+from custledger.kit.db import Prepared, RowData
 from custledger.orders.models import Delivery, Order
 from custledger.payments.models import Payment
 
@@ -66,24 +69,68 @@ COLUMNS = (
 )
 
 
-def _before(date_col: Any, id_col: Any, rank: int, key: Key) -> ColumnElement[bool]:
-    """Rows of a source of ``rank`` whose key is strictly below ``key``."""
-    day, key_rank, key_id = key
+# Every query below is built once per *shape* (which bounds a window has, the direction, the
+# rank of a cursor key) with bound parameters for the values, and kept: building this SQL
+# tree costs more CPU than PostgreSQL spends running it, and a kept statement's compiled form
+# is found again by its memoised cache key.
+
+
+def _param(name: str, kind: Any) -> Any:
+    return bindparam(name, type_=kind)
+
+
+CUSTOMER = _param("customer_id", BigInteger)
+LIMIT = _param("limit", Integer)
+
+
+def _before(date_col: Any, id_col: Any, rank: int, key_rank: int, name: str) -> Any:
+    """Rows of a source of ``rank`` whose key is strictly below the key bound as ``name``
+    (``<name>_date``, ``<name>_id``) of rank ``key_rank``."""
+    day, key_id = _param(f"{name}_date", Date), _param(f"{name}_id", BigInteger)
     if rank < key_rank:
-        return date_col <= day  # type: ignore[no-any-return]
+        return date_col <= day
     if rank == key_rank:
         return tuple_(date_col, id_col) < tuple_(day, key_id)
-    return date_col < day  # type: ignore[no-any-return]
+    return date_col < day
 
 
-def _after(date_col: Any, id_col: Any, rank: int, key: Key) -> ColumnElement[bool]:
-    """Rows of a source of ``rank`` whose key is strictly above ``key``."""
-    day, key_rank, key_id = key
+def _after(date_col: Any, id_col: Any, rank: int, key_rank: int, name: str) -> Any:
+    """Rows of a source of ``rank`` whose key is strictly above the key bound as ``name``."""
+    day, key_id = _param(f"{name}_date", Date), _param(f"{name}_id", BigInteger)
     if rank > key_rank:
-        return date_col >= day  # type: ignore[no-any-return]
+        return date_col >= day
     if rank == key_rank:
         return tuple_(date_col, id_col) > tuple_(day, key_id)
-    return date_col > day  # type: ignore[no-any-return]
+    return date_col > day
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a window's SQL depends on: the direction, the rank of each cursor key, which date
+    bounds are set. A few dozen shapes exist; each one's statement is built once."""
+
+    descending: bool
+    before_rank: int | None
+    after_rank: int | None
+    since: bool
+    until: bool
+
+    def conditions(self, date_col: Any, id_col: Any, rank: int) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.before_rank is not None:
+            found.append(_before(date_col, id_col, rank, self.before_rank, "before"))
+        if self.after_rank is not None:
+            found.append(_after(date_col, id_col, rank, self.after_rank, "after"))
+        if self.since:
+            found.append(date_col >= _param("since", Date))
+        if self.until:
+            found.append(date_col <= _param("until", Date))
+        return found
+
+    def order(self, date_col: Any, id_col: Any) -> list[Any]:
+        if self.descending:
+            return [date_col.desc(), id_col.desc()]
+        return [date_col.asc(), id_col.asc()]
 
 
 @dataclass(frozen=True)
@@ -98,22 +145,26 @@ class Window:
     since: date | None = None
     until: date | None = None
 
-    def conditions(self, date_col: Any, id_col: Any, rank: int) -> list[ColumnElement[bool]]:
-        found: list[ColumnElement[bool]] = []
-        if self.before is not None:
-            found.append(_before(date_col, id_col, rank, self.before))
-        if self.after is not None:
-            found.append(_after(date_col, id_col, rank, self.after))
-        if self.since is not None:
-            found.append(date_col >= self.since)
-        if self.until is not None:
-            found.append(date_col <= self.until)
-        return found
+    @property
+    def shape(self) -> Shape:
+        return Shape(
+            descending=self.descending,
+            before_rank=None if self.before is None else self.before[1],
+            after_rank=None if self.after is None else self.after[1],
+            since=self.since is not None,
+            until=self.until is not None,
+        )
 
-    def order(self, date_col: Any, id_col: Any) -> list[Any]:
-        if self.descending:
-            return [date_col.desc(), id_col.desc()]
-        return [date_col.asc(), id_col.asc()]
+    def params(self, customer_id: int) -> dict[str, Any]:
+        found: dict[str, Any] = {"customer_id": customer_id, "limit": self.limit}
+        for name, key in (("before", self.before), ("after", self.after)):
+            if key is not None:
+                found[f"{name}_date"], found[f"{name}_id"] = key[0], key[2]
+        if self.since is not None:
+            found["since"] = self.since
+        if self.until is not None:
+            found["until"] = self.until
+        return found
 
 
 def _null_int() -> Any:
@@ -124,7 +175,7 @@ def _null_text() -> Any:
     return cast(null(), String)
 
 
-def _payments(customer_id: int, window: Window) -> AnySelect:
+def _payments(shape: Shape) -> AnySelect:
     """Received payments (pending ones are not statement rows), by
     ix_payments_customer_received."""
     date_col, id_col = Payment.received_on, Payment.id
@@ -141,16 +192,16 @@ def _payments(customer_id: int, window: Window) -> AnySelect:
             Payment.amount.label("amount"),
         )
         .where(
-            Payment.customer_id == customer_id,
+            Payment.customer_id == CUSTOMER,
             date_col.is_not(None),
-            *window.conditions(date_col, id_col, RANK_PAYMENT),
+            *shape.conditions(date_col, id_col, RANK_PAYMENT),
         )
-        .order_by(*window.order(date_col, id_col))
-        .limit(window.limit)
+        .order_by(*shape.order(date_col, id_col))
+        .limit(LIMIT)
     )
 
 
-def _deliveries(customer_id: int, window: Window) -> AnySelect:
+def _deliveries(shape: Shape) -> AnySelect:
     """Deliveries with their order's number and delivery type, by
     ix_deliveries_customer_delivered (the order is a primary-key lookup per row)."""
     date_col, id_col = Delivery.delivered_on, Delivery.id
@@ -168,11 +219,11 @@ def _deliveries(customer_id: int, window: Window) -> AnySelect:
         )
         .join(Order, Order.id == Delivery.order_id)
         .where(
-            Delivery.customer_id == customer_id,
-            *window.conditions(date_col, id_col, RANK_DELIVERY),
+            Delivery.customer_id == CUSTOMER,
+            *shape.conditions(date_col, id_col, RANK_DELIVERY),
         )
-        .order_by(*window.order(date_col, id_col))
-        .limit(window.limit)
+        .order_by(*shape.order(date_col, id_col))
+        .limit(LIMIT)
     )
 
 
@@ -182,14 +233,14 @@ def is_activity() -> ColumnElement[bool]:
     return not_(and_(Order.status == "delivered", Order.delivery_type != "unspecified"))
 
 
-def _activity(customer_id: int, window: Window, bound: Any = None) -> AnySelect:
+def _activity(shape: Shape, bound: Any = None) -> AnySelect:
     """Orders as activity rows, by ix_orders_customer_placed. ``bound`` (a date expression)
     stops the scan where the financial rows already fill the page, so a long run of
     delivered orders (which are not rows) is never walked past the page."""
     date_col, id_col = Order.placed_on, Order.id
-    conditions = window.conditions(date_col, id_col, RANK_ACTIVITY)
+    conditions = shape.conditions(date_col, id_col, RANK_ACTIVITY)
     if bound is not None:
-        conditions.append(date_col >= bound if window.descending else date_col <= bound)
+        conditions.append(date_col >= bound if shape.descending else date_col <= bound)
     return (
         select(
             date_col.label("date"),
@@ -202,9 +253,9 @@ def _activity(customer_id: int, window: Window, bound: Any = None) -> AnySelect:
             cast(null(), Integer).label("sequence"),
             _null_int().label("amount"),
         )
-        .where(Order.customer_id == customer_id, is_activity(), *conditions)
-        .order_by(*window.order(date_col, id_col))
-        .limit(window.limit)
+        .where(Order.customer_id == CUSTOMER, is_activity(), *conditions)
+        .order_by(*shape.order(date_col, id_col))
+        .limit(LIMIT)
     )
 
 
@@ -214,30 +265,45 @@ def _ordered(columns: Any, descending: bool) -> list[Any]:
     return [columns.date.asc(), columns.rank.asc(), columns.id.asc()]
 
 
-def rows_query(customer_id: int, window: Window, *, financial_only: bool) -> AnySelect:
+def rows_query(shape: Shape, *, financial_only: bool) -> AnySelect:
     """One statement: UNION ALL of the keyset-limited sources, merged and cut to ``limit``.
 
     With activity rows, the orders branch is bounded by the date of the ``limit``-th financial
     row in the window (when there are that many): rows beyond it cannot make the page.
     """
-    payments = _payments(customer_id, window).subquery("p")
-    deliveries = _deliveries(customer_id, window).subquery("d")
+    payments = _payments(shape).subquery("p")
+    deliveries = _deliveries(shape).subquery("d")
     financial = union_all(select(payments), select(deliveries)).cte("financial")
     if financial_only:
         merged = select(financial)
     else:
         bound = (
             select(financial.c.date)
-            .order_by(*_ordered(financial.c, window.descending))
-            .offset(window.limit - 1)
+            .order_by(*_ordered(financial.c, shape.descending))
+            .offset(LIMIT - 1)
             .limit(1)
             .scalar_subquery()
         )
-        edge = date.min if window.descending else date.max
-        activity = _activity(customer_id, window, func.coalesce(bound, edge)).subquery("o")
+        edge = date.min if shape.descending else date.max
+        activity = _activity(shape, func.coalesce(bound, edge)).subquery("o")
         merged = union_all(select(financial), select(activity)).subquery("merged").select()
     rows = merged.subquery("rows")
-    return select(rows).order_by(*_ordered(rows.c, window.descending)).limit(window.limit)
+    return select(rows).order_by(*_ordered(rows.c, shape.descending)).limit(LIMIT)
+
+
+@cache
+def _rows(shape: Shape, *, financial_only: bool) -> Prepared:
+    return Prepared(rows_query(shape, financial_only=financial_only))
+
+
+@cache
+def _count(shape: Shape, *, financial_only: bool) -> Prepared:
+    sources = [_payments(shape), _deliveries(shape)]
+    if not financial_only:
+        sources.append(_activity(shape))
+    return Prepared(
+        select(*(select(func.count()).select_from(q.subquery()).scalar_subquery() for q in sources))
+    )
 
 
 async def count_rows(
@@ -245,19 +311,18 @@ async def count_rows(
 ) -> int:
     """How many rows the window holds, counting at most ``window.limit`` per source: the cost
     stays bounded by the limit however long the history is."""
-    sources = [_payments(customer_id, window), _deliveries(customer_id, window)]
-    if not financial_only:
-        sources.append(_activity(customer_id, window))
-    counts = [select(func.count()).select_from(q.subquery()).scalar_subquery() for q in sources]
-    row = (await session.execute(select(*counts))).one()
-    return sum(int(value) for value in row)
+    query = _count(window.shape, financial_only=financial_only)
+    row = await query.first(session, window.params(customer_id))
+    assert row is not None
+    return sum(int(value) for value in row.values())
 
 
 async def read_rows(
     session: AsyncSession, customer_id: int, window: Window, *, financial_only: bool
-) -> Sequence[AnyRow]:
-    result = await session.execute(rows_query(customer_id, window, financial_only=financial_only))
-    return result.all()
+) -> Sequence[RowData]:
+    """The window's rows, read by the names of ``COLUMNS``."""
+    query = _rows(window.shape, financial_only=financial_only)
+    return await query.all(session, window.params(customer_id))
 
 
 @dataclass(frozen=True)
@@ -278,90 +343,98 @@ def _month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def _sum(column: InstrumentedAttribute[int]) -> Any:
+def _sum(column: Any) -> Any:
     return func.coalesce(func.sum(column), 0)
 
 
-async def sums(session: AsyncSession, customer_id: int, key: Key | None) -> Sums:
-    """Totals over the whole statement and before ``key`` (None: before nothing, i.e. all),
-    from the monthly totals for the months before the key's month plus the entries of that
-    month below the key: a few dozen rows whatever the length of the history."""
+@cache
+def _sums_query(key_rank: int | None) -> Prepared:
+    """Σ over the monthly totals, and (with a key of ``key_rank``) the part before the key:
+    whole months before the key's month plus that month's entries below the key."""
     mt = MonthlyTotal
-    if key is None:
-        row = (
-            await session.execute(
-                select(_sum(mt.received), _sum(mt.delivered)).where(mt.customer_id == customer_id)
-            )
-        ).one()
-        received, delivered = int(row[0]), int(row[1])
-        return Sums(received, delivered, received, delivered)
-    month = _month_start(key[0])
+    if key_rank is None:
+        return Prepared(
+            select(
+                _sum(mt.received).label("received"), _sum(mt.delivered).label("delivered")
+            ).where(mt.customer_id == CUSTOMER)
+        )
+    month = _param("month", Date)
     earlier = mt.month < month
     in_month_received = (
         select(_sum(Payment.amount))
         .where(
-            Payment.customer_id == customer_id,
+            Payment.customer_id == CUSTOMER,
             Payment.received_on >= month,
-            _before(Payment.received_on, Payment.id, RANK_PAYMENT, key),
+            _before(Payment.received_on, Payment.id, RANK_PAYMENT, key_rank, "key"),
         )
         .scalar_subquery()
     )
     in_month_delivered = (
         select(_sum(Delivery.amount))
         .where(
-            Delivery.customer_id == customer_id,
+            Delivery.customer_id == CUSTOMER,
             Delivery.delivered_on >= month,
-            _before(Delivery.delivered_on, Delivery.id, RANK_DELIVERY, key),
+            _before(Delivery.delivered_on, Delivery.id, RANK_DELIVERY, key_rank, "key"),
         )
         .scalar_subquery()
     )
     zero = literal_column("0", BigInteger)
-    row = (
-        await session.execute(
-            select(
-                _sum(mt.received),
-                _sum(mt.delivered),
-                func.coalesce(func.sum(case((earlier, mt.received), else_=zero)), 0),
-                func.coalesce(func.sum(case((earlier, mt.delivered), else_=zero)), 0),
-                in_month_received,
-                in_month_delivered,
-            ).where(mt.customer_id == customer_id)
-        )
-    ).one()
-    return Sums(
-        received=int(row[0]),
-        delivered=int(row[1]),
-        received_before=int(row[2]) + int(row[4]),
-        delivered_before=int(row[3]) + int(row[5]),
+    return Prepared(
+        select(
+            _sum(mt.received).label("received"),
+            _sum(mt.delivered).label("delivered"),
+            func.coalesce(func.sum(case((earlier, mt.received), else_=zero)), 0).label(
+                "received_earlier"
+            ),
+            func.coalesce(func.sum(case((earlier, mt.delivered), else_=zero)), 0).label(
+                "delivered_earlier"
+            ),
+            in_month_received.label("received_in_month"),
+            in_month_delivered.label("delivered_in_month"),
+        ).where(mt.customer_id == CUSTOMER)
     )
 
 
-async def edge_date(
-    session: AsyncSession,
-    customer_id: int,
-    *,
-    financial_only: bool,
-    newest: bool = True,
-    since: date | None = None,
-    until: date | None = None,
-) -> date | None:
-    """The date of the statement's newest (or oldest) row dated within ``since``..``until``:
-    each source's edge by its index. An activity row only counts beyond the financial rows'
-    edge, so the orders scan stops there instead of walking delivered orders."""
+async def sums(session: AsyncSession, customer_id: int, key: Key | None) -> Sums:
+    """Totals over the whole statement and before ``key`` (None: before nothing, i.e. all),
+    from the monthly totals for the months before the key's month plus the entries of that
+    month below the key: a few dozen rows whatever the length of the history."""
+    if key is None:
+        row = await _sums_query(None).first(session, {"customer_id": customer_id})
+        assert row is not None
+        received, delivered = int(row["received"]), int(row["delivered"])
+        return Sums(received, delivered, received, delivered)
+    params = {
+        "customer_id": customer_id,
+        "month": _month_start(key[0]),
+        "key_date": key[0],
+        "key_id": key[2],
+    }
+    row = await _sums_query(key[1]).first(session, params)
+    assert row is not None
+    return Sums(
+        received=int(row["received"]),
+        delivered=int(row["delivered"]),
+        received_before=int(row["received_earlier"]) + int(row["received_in_month"]),
+        delivered_before=int(row["delivered_earlier"]) + int(row["delivered_in_month"]),
+    )
 
+
+@cache
+def _edge_query(*, financial_only: bool, newest: bool, since: bool, until: bool) -> Prepared:
     def dated(column: Any) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
-        if since is not None:
-            found.append(column >= since)
-        if until is not None:
-            found.append(column <= until)
+        if since:
+            found.append(column >= _param("since", Date))
+        if until:
+            found.append(column <= _param("until", Date))
         return found
 
     edge = func.max if newest else func.min
     payment_edge = (
         select(edge(Payment.received_on))
         .where(
-            Payment.customer_id == customer_id,
+            Payment.customer_id == CUSTOMER,
             Payment.received_on.is_not(None),
             *dated(Payment.received_on),
         )
@@ -369,10 +442,10 @@ async def edge_date(
     )
     delivery_edge = (
         select(edge(Delivery.delivered_on))
-        .where(Delivery.customer_id == customer_id, *dated(Delivery.delivered_on))
+        .where(Delivery.customer_id == CUSTOMER, *dated(Delivery.delivered_on))
         .scalar_subquery()
     )
-    columns: list[Any] = [payment_edge, delivery_edge]
+    columns: list[Any] = [payment_edge.label("payment"), delivery_edge.label("delivery")]
     if not financial_only:
         placed = Order.placed_on
         if newest:
@@ -389,24 +462,53 @@ async def edge_date(
             order = [placed.asc(), Order.id.asc()]
         activity_edge = (
             select(placed)
-            .where(Order.customer_id == customer_id, is_activity(), *dated(placed), *beyond)
+            .where(Order.customer_id == CUSTOMER, is_activity(), *dated(placed), *beyond)
             .order_by(*order)
             .limit(1)
             .scalar_subquery()
         )
-        columns.append(activity_edge)
-    row = (await session.execute(select(*columns))).one()
-    found: list[date] = [value for value in row if value is not None]
+        columns.append(activity_edge.label("activity"))
+    return Prepared(select(*columns))
+
+
+async def edge_date(
+    session: AsyncSession,
+    customer_id: int,
+    *,
+    financial_only: bool,
+    newest: bool = True,
+    since: date | None = None,
+    until: date | None = None,
+) -> date | None:
+    """The date of the statement's newest (or oldest) row dated within ``since``..``until``:
+    each source's edge by its index. An activity row only counts beyond the financial rows'
+    edge, so the orders scan stops there instead of walking delivered orders."""
+    query = _edge_query(
+        financial_only=financial_only,
+        newest=newest,
+        since=since is not None,
+        until=until is not None,
+    )
+    params: dict[str, Any] = {"customer_id": customer_id}
+    if since is not None:
+        params["since"] = since
+    if until is not None:
+        params["until"] = until
+    row = await query.first(session, params)
+    assert row is not None
+    found: list[date] = [value for value in row.values() if value is not None]
     if not found:
         return None
     return max(found) if newest else min(found)
 
 
-async def customer(session: AsyncSession, customer_id: int) -> AnyRow | None:
-    """What the statement shows of the customer (its header), or None."""
-    result = await session.execute(
-        select(Customer.id, Customer.number, Customer.name, Customer.tax_id).where(
-            Customer.id == customer_id
-        )
+_CUSTOMER_HEADER = Prepared(
+    select(Customer.id, Customer.number, Customer.name, Customer.tax_id).where(
+        Customer.id == CUSTOMER
     )
-    return result.one_or_none()
+)
+
+
+async def customer(session: AsyncSession, customer_id: int) -> RowData | None:
+    """What the statement shows of the customer (its header: id, number, name, tax_id)."""
+    return await _CUSTOMER_HEADER.first(session, {"customer_id": customer_id})

@@ -3,13 +3,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from custledger.auth.dependencies import CustomersRead
 from custledger.config import get_settings
 from custledger.kit import clock
 from custledger.kit.db import Session
 from custledger.kit.errors import problems
+from custledger.kit.jsonutil import dumps
 from custledger.kit.pagination import Cursor, limit_query
 from custledger.kit.schemas import Id, IsoDate
 from custledger.statement import export, service
@@ -26,6 +27,7 @@ FinancialOnly = Annotated[
 @router.get(
     "/customers/{customer_id}/statement",
     operation_id="statement-get",
+    response_model=StatementPage,
     responses=problems(403, 404),
 )
 async def get_statement(
@@ -35,13 +37,14 @@ async def get_statement(
     financial_only: FinancialOnly = False,
     limit: Annotated[int, limit_query(service.MAX_PAGE, service.MAX_PAGE)] = service.MAX_PAGE,
     cursor: Cursor = None,
-) -> StatementPage:
+) -> Response:
     """The customer's statement (the Balance tab), newest first: received payments (credit),
     deliveries (debit) and order activity rows, each financial row with the running balance
     as of that row. `next_cursor` loads the earlier period."""
-    return await service.statement_page(
+    page = await service.statement_page(
         session, customer_id, financial_only=financial_only, limit=limit, cursor=cursor
     )
+    return Response(dumps(page), media_type="application/json")
 
 
 EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
