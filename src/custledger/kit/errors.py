@@ -172,6 +172,10 @@ def _is_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError):
         if exc.connection_invalidated:
             return True
+        # SQLSTATE classes 08 (connection), 53 (resources: too many connections), 57 (operator
+        # intervention: shutting down, starting up, statement timeout).
+        if str(getattr(exc.orig, "sqlstate", None) or "")[:2] in {"08", "53", "57"}:
+            return True
         name = type(exc.orig).__name__ if exc.orig is not None else ""
         return (
             name

@@ -1,42 +1,53 @@
 """Retried POSTs: the same principal + ``Idempotency-Key`` gets the first response back.
 
-Flow (after Stripe's): the key is reserved in a committed row marked ``in_flight`` before the
-work starts; the work's transaction stores the response on that row, so the two land together
-or not at all. A replay returns the stored response with ``Idempotent-Replayed: true``; the same
-key with another body is a 422; a key still in flight is a 409. A failed request releases its
-key so the client can retry. A reservation left by a crashed worker is taken over after
-``STALE_AFTER``.
+Flow (after Stripe's semantics): the request claims its key inside its own transaction, and
+the response is stored in that same transaction, so the work and its record land together or
+not at all. A replay returns the stored response with ``Idempotent-Replayed: true``; the same
+key with another body is a 422; a key whose request is still running is a 409.
+
+On PostgreSQL the claim is a transaction-level advisory lock on the (principal, key) pair,
+taken with ``pg_try_advisory_xact_lock``: a duplicate that cannot take it is answered 409 at
+once, and the lock ends with the transaction however it ends. A request that fails, a worker
+that crashes, a database that restarts mid-request: none of them leaves anything behind, so the
+client's retry runs the request again, exactly once. On SQLite (one process, one writer at a
+time) the writer queue already keeps two requests off the same key.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
-from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint, delete, select
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    delete,
+    func,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from custledger.auth.dependencies import CurrentPrincipal
-from custledger.auth.principal import Principal
 from custledger.config import get_settings
 from custledger.kit import clock
-from custledger.kit.db import Base, BigId, JSONColumn, Session
+from custledger.kit.db import Base, BigId, JSONColumn, Session, is_postgres
 from custledger.kit.errors import Conflict, Unprocessable
 from custledger.kit.jsonutil import dumps, loads
 
-log = logging.getLogger("custledger.idempotency")
-
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
-STALE_AFTER = timedelta(seconds=60)
+# Stored records are always complete; ``in_flight`` rows were written by earlier versions,
+# which committed the reservation first, and are discarded when met.
 IN_FLIGHT, COMPLETED = "in_flight", "completed"
 
 
@@ -83,12 +94,62 @@ def _fingerprint(request: Request, body: bytes) -> str:
     return digest.hexdigest()
 
 
+def _in_flight() -> Conflict:
+    return Conflict(
+        "A request with this Idempotency-Key is still being processed. "
+        "Retry in a moment to get its result.",
+        type="idempotency-key-in-flight",
+        headers={"Retry-After": "1"},
+    )
+
+
+def _lock_id(principal_id: int, key: str) -> int:
+    """The advisory lock of a (principal, key) pair: 64 bits of its SHA-256."""
+    digest = hashlib.sha256(f"idempotency\x00{principal_id}\x00{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+@dataclass(frozen=True)
+class Claim:
+    principal_id: int
+    key: str
+    fingerprint: str
+
+
+async def _claim(session: AsyncSession, claim: Claim) -> None:
+    """Make this request the only one running under the key, or answer for it: the stored
+    response (a replay), 422 for another body, 409 while another request holds the key."""
+    if is_postgres(session):
+        lock = func.pg_try_advisory_xact_lock(_lock_id(claim.principal_id, claim.key))
+        if not await session.scalar(select(lock)):
+            raise _in_flight()
+    existing = await session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.principal_id == claim.principal_id,
+            IdempotencyRecord.key == claim.key,
+        )
+    )
+    if existing is None:
+        return
+    if existing.expires_at <= clock.now() or existing.state != COMPLETED:
+        await session.delete(existing)
+        await session.flush()
+        return
+    if existing.fingerprint != claim.fingerprint:
+        raise Unprocessable(
+            "This Idempotency-Key was already used with a different request body. "
+            "Use a new key for a new request.",
+            type="idempotency-key-reused",
+        )
+    raise IdempotentReplay(existing)
+
+
 class Idempotency:
     """What a route uses to answer: ``return await idem.respond(model, status_code=201)``."""
 
-    def __init__(self, session: AsyncSession, record: IdempotencyRecord | None) -> None:
+    def __init__(self, session: AsyncSession, claim: Claim | None) -> None:
         self._session = session
-        self.record = record
+        self.claim = claim
 
     async def respond(
         self,
@@ -102,71 +163,29 @@ class Idempotency:
             body = content.model_dump_json().encode()
         else:
             body = dumps(content)
-        if self.record is not None:
-            self.record.state = COMPLETED
-            self.record.status_code = status_code
-            self.record.response_body = body
-            self.record.response_headers = headers or {}
-            self.record.customer_id = customer_id
-            await self._session.flush()
+        if self.claim is not None:
+            now = clock.now()
+            self._session.add(
+                IdempotencyRecord(
+                    principal_id=self.claim.principal_id,
+                    key=self.claim.key,
+                    fingerprint=self.claim.fingerprint,
+                    state=COMPLETED,
+                    status_code=status_code,
+                    response_body=body,
+                    response_headers=headers or {},
+                    customer_id=customer_id,
+                    created_at=now,
+                    expires_at=now + timedelta(hours=get_settings().idempotency_ttl_hours),
+                )
+            )
+            try:
+                await self._session.flush()
+            except IntegrityError:
+                raise _in_flight() from None  # only without the lock: another process won
         return Response(
             body, status_code=status_code, headers=headers, media_type="application/json"
         )
-
-
-async def _reserve(
-    session: AsyncSession, principal: Principal, key: str, fingerprint: str
-) -> IdempotencyRecord:
-    now = clock.now()
-    for _attempt in range(2):
-        existing = await session.scalar(
-            select(IdempotencyRecord).where(
-                IdempotencyRecord.principal_id == principal.id, IdempotencyRecord.key == key
-            )
-        )
-        if existing is not None and existing.expires_at <= now:
-            await session.delete(existing)
-            await session.flush()
-            existing = None
-        if existing is not None:
-            if existing.fingerprint != fingerprint:
-                raise Unprocessable(
-                    "This Idempotency-Key was already used with a different request body. "
-                    "Use a new key for a new request.",
-                    type="idempotency-key-reused",
-                )
-            if existing.state == COMPLETED:
-                raise IdempotentReplay(existing)
-            if existing.created_at > now - STALE_AFTER:
-                raise Conflict(
-                    "A request with this Idempotency-Key is still being processed. "
-                    "Retry in a moment to get its result.",
-                    type="idempotency-key-in-flight",
-                    headers={"Retry-After": "1"},
-                )
-            existing.created_at = now  # abandoned by a crashed worker: take it over
-            await session.commit()
-            return existing
-        record = IdempotencyRecord(
-            principal_id=principal.id,
-            key=key,
-            fingerprint=fingerprint,
-            state=IN_FLIGHT,
-            created_at=now,
-            expires_at=now + timedelta(hours=get_settings().idempotency_ttl_hours),
-        )
-        session.add(record)
-        try:
-            await session.commit()
-        except IntegrityError:
-            await session.rollback()  # a parallel request reserved it first: look again
-            continue
-        return record
-    raise Conflict(
-        "A request with this Idempotency-Key is still being processed.",
-        type="idempotency-key-in-flight",
-        headers={"Retry-After": "1"},
-    )
 
 
 async def idempotency(
@@ -183,31 +202,15 @@ async def idempotency(
             description="Any unique string (a UUID) per logical request; a retry reuses it.",
         ),
     ] = None,
-) -> AsyncIterator[Idempotency]:
+) -> Idempotency:
     if idempotency_key is None:
-        yield Idempotency(session, None)
-        return
-    record = await _reserve(
-        session, principal, idempotency_key, _fingerprint(request, await request.body())
-    )
-    record_id = record.id  # read now: a rollback expires the object
-    try:
-        yield Idempotency(session, record)
-    except BaseException:
-        # Release the key so the client's retry runs the request again. If the database is
-        # gone this fails too; the reservation then goes stale and is taken over.
-        try:
-            await session.rollback()
-            await session.execute(
-                delete(IdempotencyRecord).where(IdempotencyRecord.id == record_id)
-            )
-            await session.commit()
-        except Exception:
-            log.warning("could not release idempotency key %s", record_id)
-        raise
+        return Idempotency(session, None)
+    claim = Claim(principal.id, idempotency_key, _fingerprint(request, await request.body()))
+    await _claim(session, claim)
+    return Idempotency(session, claim)
 
 
-Idempotent = Annotated[Idempotency, Depends(idempotency, scope="function")]
+Idempotent = Annotated[Idempotency, Depends(idempotency)]
 
 
 def install_replay_handler(app: FastAPI) -> None:
