@@ -136,6 +136,7 @@ async def _reset(db: object) -> None:
             await session.execute(text("UPDATE stores SET quick_sale_customer_id = NULL"))
             for table in tables:
                 await session.execute(text(f"DELETE FROM {table}"))
+            await session.execute(text("DELETE FROM sqlite_sequence"))  # ids restart at 1
         session.add_all(Counter(name=name, value=0) for name in SEQUENCES)
         await create_store(session, "MAIN", "Main store")
         await session.commit()

@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stores")),
         sa.UniqueConstraint("code", name=op.f("uq_stores_code")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "customers",
@@ -92,6 +93,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customers")),
         sa.UniqueConstraint("number", name=op.f("uq_customers_number")),
         sa.UniqueConstraint("tax_id", name=op.f("uq_customers_tax_id")),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_customers_created_at", "customers", ["created_at", "id"], unique=False)
     op.create_index(
@@ -149,6 +151,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_principals")),
         sa.UniqueConstraint("client_id", name=op.f("uq_principals_client_id")),
         sa.UniqueConstraint("username", name=op.f("uq_principals_username")),
+        sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_principals_store_id"), "principals", ["store_id"], unique=False)
     op.create_table(
@@ -170,6 +173,7 @@ def upgrade() -> None:
             ["principal_id"], ["principals.id"], name=op.f("fk_audit_log_principal_id_principals")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_audit_log_customer", "audit_log", ["customer_id", "id"], unique=False)
     op.create_index("ix_audit_log_entity", "audit_log", ["entity_type", "entity_id"], unique=False)
@@ -199,6 +203,7 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "principal_id", "key", name=op.f("uq_idempotency_keys_principal_id_key")
         ),
+        sqlite_autoincrement=True,
     )
     op.create_index(
         "ix_idempotency_keys_customer_id", "idempotency_keys", ["customer_id"], unique=False
@@ -262,6 +267,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
         sa.UniqueConstraint("number", name=op.f("uq_orders_number")),
+        sqlite_autoincrement=True,
     )
     op.create_index(
         "ix_orders_customer_placed", "orders", ["customer_id", "placed_on", "id"], unique=False
@@ -296,6 +302,7 @@ def upgrade() -> None:
             name=op.f("fk_payments_recorded_by_id_principals"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_payments_customer_id", "payments", ["customer_id", "id"], unique=False)
     op.create_index(
@@ -337,6 +344,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cheques")),
         sa.UniqueConstraint("payment_id", name=op.f("uq_cheques_payment_id")),
+        sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_cheques_customer_id"), "cheques", ["customer_id"], unique=False)
     op.create_index("ix_cheques_issuer", "cheques", ["issuer_tax_id", "id"], unique=False)
@@ -364,6 +372,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deliveries")),
         sa.UniqueConstraint("order_id", "sequence", name=op.f("uq_deliveries_order_id_sequence")),
+        sqlite_autoincrement=True,
     )
     op.create_index(
         "ix_deliveries_customer_delivered",

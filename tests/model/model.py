@@ -1,0 +1,375 @@
+"""The in-memory model of the ledger the state machine compares the API with.
+
+Written from DESIGN.md and docs/decisions (payments, orders, statement, merge), not from the
+code: every number the API shows is recomputed here from the entries the model keeps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+PRIVILEGED = frozenset({"owner", "manager"})
+
+DELIVERY_DESCRIPTIONS = {
+    "single": "Single delivery",
+    "collected": "Collected by customer",
+    "awaiting_collection": "Ready for collection",
+    "unspecified": "Delivery",
+}
+WHOLE_DELIVERY_TYPES = frozenset({"single", "collected"})
+
+# Ranks of the statement's key (date, rank, id): activity, delivery, payment.
+ACTIVITY, DELIVERY, PAYMENT = 0, 1, 2
+
+
+def money(cents: int | None) -> str | None:
+    """Cents as the API's decimal text (``-12.05``)."""
+    if cents is None:
+        return None
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+# A refusal the model predicts: (HTTP status, problem type or None when any type will do).
+Refusal = tuple[int, str | None]
+
+
+@dataclass
+class CustomerM:
+    id: int
+    name: str
+    credit_limit: int | None
+    active: bool = True
+    blocked: bool = False
+    version: int = 1
+    quick_sale: bool = False
+
+
+@dataclass
+class PaymentM:
+    id: int
+    customer_id: int
+    recorded_by: int
+    method: str
+    amount: int
+    received_on: date | None
+    due_date: date
+    order_number: int | None
+    version: int = 1
+
+
+@dataclass
+class OrderM:
+    id: int
+    number: int
+    customer_id: int
+    kind: str
+    status: str
+    delivery_type: str
+    terms: str
+    total: int
+    placed_on: date
+    delivered: int = 0
+
+
+@dataclass
+class DeliveryM:
+    id: int
+    order_id: int
+    customer_id: int
+    sequence: int
+    on: date
+    amount: int
+
+
+@dataclass
+class Ledger:
+    customers: dict[int, CustomerM] = field(default_factory=dict)
+    gone: set[int] = field(default_factory=set)  # merged away
+    merged_into: dict[int, int] = field(default_factory=dict)
+    payments: dict[int, PaymentM] = field(default_factory=dict)
+    deleted_payments: set[int] = field(default_factory=set)
+    orders: dict[int, OrderM] = field(default_factory=dict)
+    deliveries: dict[int, DeliveryM] = field(default_factory=dict)
+
+    # --- derived figures ---------------------------------------------------------------
+
+    def balance(self, cid: int) -> int:
+        received = sum(
+            p.amount
+            for p in self.payments.values()
+            if p.customer_id == cid and p.received_on is not None
+        )
+        delivered = sum(d.amount for d in self.deliveries.values() if d.customer_id == cid)
+        return received - delivered
+
+    def reserved(self, cid: int) -> int:
+        """Undelivered remainder of open credit sales."""
+        return sum(
+            o.total - o.delivered
+            for o in self.orders.values()
+            if o.customer_id == cid and o.status == "open" and o.terms == "credit"
+        )
+
+    def available_credit(self, cid: int) -> int | None:
+        limit = self.customers[cid].credit_limit
+        if limit is None:
+            return None
+        return limit - max(0, -self.balance(cid)) - self.reserved(cid)
+
+    def total_purchases(self, cid: int) -> int:
+        """Σ total of open and delivered orders + what was delivered of cancelled ones."""
+        total = 0
+        for o in self.orders.values():
+            if o.customer_id != cid or o.kind != "order":
+                continue
+            if o.status in ("open", "delivered"):
+                total += o.total
+            elif o.status == "cancelled":
+                total += o.delivered
+        return total
+
+    def customer_fields(self, cid: int) -> dict[str, Any]:
+        c = self.customers[cid]
+        return {
+            "id": c.id,
+            "credit_limit": money(c.credit_limit),
+            "active": c.active,
+            "blocked": c.blocked,
+            "balance": money(self.balance(cid)),
+            "available_credit": money(self.available_credit(cid)),
+            "total_purchases": money(self.total_purchases(cid)),
+            "version": c.version,
+        }
+
+    def statement(self, cid: int, *, financial_only: bool = False) -> list[dict[str, Any]]:
+        """Every statement row, newest first, with running balances."""
+        rows: list[tuple[tuple[date, int, int], dict[str, Any], int]] = []
+        for p in self.payments.values():
+            if p.customer_id == cid and p.received_on is not None:
+                row = {
+                    "date": p.received_on.isoformat(),
+                    "type": "payment",
+                    "reference": p.id,
+                    "description": p.method,
+                    "debit": None,
+                    "credit": money(p.amount),
+                }
+                rows.append(((p.received_on, PAYMENT, p.id), row, p.amount))
+        for d in self.deliveries.values():
+            if d.customer_id != cid:
+                continue
+            order = self.orders[d.order_id]
+            if order.delivery_type == "partial":
+                description = f"Partial delivery {d.sequence}"
+            else:
+                description = DELIVERY_DESCRIPTIONS[order.delivery_type]
+            row = {
+                "date": d.on.isoformat(),
+                "type": "delivery",
+                "reference": order.number,
+                "description": description,
+                "debit": money(d.amount),
+                "credit": None,
+            }
+            rows.append(((d.on, DELIVERY, d.id), row, -d.amount))
+        if not financial_only:
+            for o in self.orders.values():
+                if o.customer_id != cid:
+                    continue
+                activity = self._activity(o)
+                if activity is None:
+                    continue
+                kind, description = activity
+                row = {
+                    "date": o.placed_on.isoformat(),
+                    "type": kind,
+                    "reference": o.number,
+                    "description": description,
+                    "debit": None,
+                    "credit": None,
+                    "balance": None,
+                }
+                rows.append(((o.placed_on, ACTIVITY, o.id), row, 0))
+        rows.sort(key=lambda r: r[0])
+        running = 0
+        for _key, row, delta in rows:
+            if row["type"] in ("payment", "delivery"):
+                running += delta
+                row["balance"] = money(running)
+        return [row for _key, row, _delta in reversed(rows)]
+
+    @staticmethod
+    def _activity(o: OrderM) -> tuple[str, str] | None:
+        if o.status == "open":
+            return "order", "Order placed"
+        if o.status == "delivered":
+            return ("order", "Order placed") if o.delivery_type == "unspecified" else None
+        if o.status == "cancelled":
+            return "cancelled", "Order cancelled"
+        if o.status == "quote":
+            return "quote", "Quote"
+        if o.status == "consumed":
+            return "quote", "Quote consumed"
+        raise AssertionError(o.status)
+
+    def paid_for(self, cid: int, number: int) -> int:
+        return sum(
+            p.amount
+            for p in self.payments.values()
+            if p.customer_id == cid and p.received_on is not None and p.order_number == number
+        )
+
+    def purchases(self, cid: int) -> list[dict[str, Any]]:
+        """Open and delivered orders, newest placed first, with their payment status."""
+        found = [
+            o
+            for o in self.orders.values()
+            if o.customer_id == cid and o.status in ("open", "delivered")
+        ]
+        found.sort(key=lambda o: (o.placed_on, o.id), reverse=True)
+        out = []
+        for o in found:
+            paid = self.paid_for(cid, o.number)
+            status = "paid" if paid >= o.total else "partial" if paid > 0 else "unpaid"
+            out.append(
+                {
+                    "order_id": o.id,
+                    "number": o.number,
+                    "date": o.placed_on.isoformat(),
+                    "total": money(o.total),
+                    "status": o.status,
+                    "payment_status": status,
+                    "paid_amount": money(paid),
+                }
+            )
+        return out
+
+    def payments_of(self, cid: int) -> list[PaymentM]:
+        return sorted(
+            (p for p in self.payments.values() if p.customer_id == cid),
+            key=lambda p: p.id,
+            reverse=True,
+        )
+
+    # --- what the rules refuse ---------------------------------------------------------
+
+    def sale_refusal(self, cid: int, kind: str, terms: str, total: int) -> Refusal | None:
+        """orders.md "Who may buy, and on credit", in its order."""
+        c = self.customers[cid]
+        if not c.quick_sale and not c.active:
+            return 409, "customer-inactive"
+        if terms != "credit":
+            return None
+        if c.quick_sale:
+            return 409, "no-credit"
+        if kind != "order":
+            return None
+        if c.blocked:
+            return 409, "customer-blocked"
+        if not c.credit_limit:
+            return 409, "no-credit"
+        available = self.available_credit(cid)
+        assert available is not None
+        if total > available:
+            return 409, "credit-limit-exceeded"
+        return None
+
+    def payment_create_refusal(
+        self, cid: int, role: str, received_on: date | None, today: date
+    ) -> Refusal | None:
+        if cid not in self.customers:
+            return 404, "customer-not-found"
+        if self.customers[cid].quick_sale:
+            return 409, "quick-sale-customer"
+        return self.received_date_refusal(role, received_on, today)
+
+    @staticmethod
+    def received_date_refusal(role: str, received_on: date | None, today: date) -> Refusal | None:
+        if received_on is None:
+            return None
+        if received_on > today:
+            return 422, "received-date-in-future"
+        if received_on < today and role not in PRIVILEGED:
+            return 403, "backdating-not-allowed"
+        return None
+
+    def payment_change_refusal(
+        self, pid: int, role: str, actor_id: int, stale: bool, today: date
+    ) -> Refusal | None:
+        """Edit or delete, before the date rules of an edit."""
+        payment = self.payments.get(pid)
+        if payment is None:
+            return 404, "payment-not-found"
+        if stale:
+            return 412, "precondition-failed"
+        if role not in PRIVILEGED:
+            if payment.recorded_by != actor_id:
+                return 403, "payment-not-editable"
+            if payment.received_on is not None and payment.received_on < today:
+                return 403, "payment-not-editable"
+        return None
+
+    def delivery_refusals(
+        self, oid: int, role: str, amount: int | None, on: date, today: date
+    ) -> set[Refusal]:
+        """Every refusal that applies (the documents do not rank them all)."""
+        order = self.orders[oid]
+        found: set[Refusal] = set()
+        if on > today:
+            found.add((422, "validation-error"))
+        if on < today and role not in PRIVILEGED:
+            found.add((403, "backdating-not-allowed"))
+        if order.status != "open":
+            found.add((409, "illegal-transition"))
+            return found
+        remaining = order.total - order.delivered
+        wanted = remaining if amount is None else amount
+        if wanted > remaining:
+            found.add((409, "delivery-exceeds-order"))
+        elif order.delivery_type in WHOLE_DELIVERY_TYPES and wanted != remaining:
+            found.add((409, "whole-delivery-required"))
+        return found
+
+    def merge_refusal(self, survivor: int, source: int, role: str) -> Refusal | None:
+        """merge.md "Refusals", in their order."""
+        if role != "owner":
+            return 403, "forbidden"
+        if survivor == source:
+            return 422, "merge-into-itself"
+        for cid in (survivor, source):
+            if cid not in self.customers:
+                return 404, "customer-not-found"
+        for cid in (survivor, source):
+            if self.customers[cid].quick_sale:
+                return 409, "quick-sale-customer"
+        return None
+
+    # --- changes -----------------------------------------------------------------------
+
+    def merge(self, survivor: int, source: int) -> dict[str, int]:
+        moved = {"payments": 0, "cheques": 0, "orders": 0, "deliveries": 0}
+        for p in self.payments.values():
+            if p.customer_id == source:
+                p.customer_id = survivor
+                moved["payments"] += 1
+        for o in self.orders.values():
+            if o.customer_id == source:
+                o.customer_id = survivor
+                moved["orders"] += 1
+        for d in self.deliveries.values():
+            if d.customer_id == source:
+                d.customer_id = survivor
+                moved["deliveries"] += 1
+        del self.customers[source]
+        self.gone.add(source)
+        self.merged_into[source] = survivor
+        return moved
+
+    def resolve(self, cid: int) -> int:
+        """Where a customer's records are now: itself, or the survivor of its merges."""
+        while cid in self.merged_into and cid not in self.customers:
+            cid = self.merged_into[cid]
+        return cid
