@@ -56,7 +56,14 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("order_id", "sequence"),
         CheckConstraint("amount > 0", name="amount_positive"),
-        Index("ix_deliveries_customer_delivered", "customer_id", "delivered_on", "id"),
+        # Carries the amount so the receivables ageing walks it index-only (PostgreSQL).
+        Index(
+            "ix_deliveries_customer_delivered",
+            "customer_id",
+            "delivered_on",
+            "id",
+            postgresql_include=["amount"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

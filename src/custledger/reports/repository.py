@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from custledger.customers.models import Customer
+from custledger.kit import clock
 from custledger.orders.models import Delivery, Order
 from custledger.payments.models import Payment
 from custledger.reports.allocation import BUCKETS, DeliveryEntry, ReceiptEntry, bucket_bounds
@@ -110,6 +111,31 @@ def _customer_scope(store_id: int | None) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _owed_from_balance(as_of: date) -> bool:
+    """As of today nothing is dated later (future dates are refused), so what a customer has
+    received by then is Σ delivered + balance: only debtors (balance < 0) can owe, and the
+    payments need not be read at all."""
+    return as_of >= clock.today()
+
+
+def _clamped(uncovered: Any, amount: Any) -> Any:
+    """The part of a delivery of ``amount`` that the received money does not cover, where
+    ``uncovered`` is the cumulative delivered amount up to it minus the money received."""
+    return case((uncovered <= 0, 0), (uncovered >= amount, amount), else_=uncovered)
+
+
+def _cumulative() -> Any:
+    # PostgreSQL sums BIGINT into NUMERIC; back to BIGINT, the arithmetic below is ~2× faster.
+    return cast(
+        func.sum(Delivery.amount).over(
+            partition_by=Delivery.customer_id,
+            order_by=(Delivery.delivered_on, Delivery.id),
+            rows=(None, 0),
+        ),
+        BigInteger,
+    )
+
+
 def _open_items(
     as_of: date, store_id: int | None, id_range: tuple[int, int] | None = None
 ) -> Subquery:
@@ -117,18 +143,45 @@ def _open_items(
     ``id_range``), with its unpaid part as of that date (payments received after it do not
     count yet)."""
     scope = _customer_scope(store_id)
-    delivery_filter: list[ColumnElement[bool]] = [Delivery.delivered_on <= as_of]
+    delivery_filter: list[ColumnElement[bool]] = []
+    if id_range is not None:
+        low, high = id_range
+        scope += [Customer.id >= low, Customer.id <= high]
+        delivery_filter += [Delivery.customer_id >= low, Delivery.customer_id <= high]
+    if _owed_from_balance(as_of):
+        # Only the debtors' deliveries, read in index order; received = Σ delivered − debt.
+        debtors = (
+            select(Customer.id, (-Customer.balance).label("debt"))
+            .where(*scope, Customer.balance < 0)
+            .subquery("debtors")
+        )
+        total = cast(func.sum(Delivery.amount).over(partition_by=Delivery.customer_id), BigInteger)
+        walked = (
+            select(
+                Delivery.customer_id,
+                Delivery.delivered_on,
+                Delivery.amount,
+                _cumulative().label("cumulative"),
+                (total - debtors.c.debt).label("received"),
+            )
+            .join(debtors, debtors.c.id == Delivery.customer_id)
+            .where(*delivery_filter)
+            .subquery("delivered")
+        )
+        unpaid = _clamped(walked.c.cumulative - walked.c.received, walked.c.amount)
+        return select(walked.c.customer_id, walked.c.delivered_on, unpaid.label("unpaid")).subquery(
+            "open_items"
+        )
     payment_filter: list[ColumnElement[bool]] = [
         Payment.received_on.is_not(None),
         Payment.received_on <= as_of,
     ]
     if id_range is not None:
-        low, high = id_range
-        scope += [Customer.id >= low, Customer.id <= high]
-        delivery_filter += [Delivery.customer_id >= low, Delivery.customer_id <= high]
-        payment_filter += [Payment.customer_id >= low, Payment.customer_id <= high]
-    delivery_filter.append(Delivery.customer_id.in_(select(Customer.id).where(*scope)))
-    # PostgreSQL sums BIGINT into NUMERIC; back to BIGINT, the arithmetic below is ~2× faster.
+        payment_filter += [Payment.customer_id >= id_range[0], Payment.customer_id <= id_range[1]]
+    delivery_filter += [
+        Delivery.delivered_on <= as_of,
+        Delivery.customer_id.in_(select(Customer.id).where(*scope)),
+    ]
     received = (
         select(
             Payment.customer_id,
@@ -143,27 +196,19 @@ def _open_items(
             Delivery.customer_id,
             Delivery.delivered_on,
             Delivery.amount,
-            cast(
-                func.sum(Delivery.amount).over(
-                    partition_by=Delivery.customer_id,
-                    order_by=(Delivery.delivered_on, Delivery.id),
-                    rows=(None, 0),
-                ),
-                BigInteger,
-            ).label("cumulative"),
+            _cumulative().label("cumulative"),
         )
         .where(*delivery_filter)
         .subquery("delivered")
     )
     # What of the cumulative delivered amount the received money does not cover.
     uncovered = delivered.c.cumulative - func.coalesce(received.c.received, 0)
-    unpaid = case(
-        (uncovered <= 0, 0),
-        (uncovered >= delivered.c.amount, delivered.c.amount),
-        else_=uncovered,
-    )
     return (
-        select(delivered.c.customer_id, delivered.c.delivered_on, unpaid.label("unpaid"))
+        select(
+            delivered.c.customer_id,
+            delivered.c.delivered_on,
+            _clamped(uncovered, delivered.c.amount).label("unpaid"),
+        )
         .select_from(
             delivered.outerjoin(received, received.c.customer_id == delivered.c.customer_id)
         )
@@ -187,16 +232,20 @@ def _bucket_columns(open_items: Subquery, as_of: date) -> list[Any]:
 async def ageing_candidates(
     session: AsyncSession, *, as_of: date, store_id: int | None, after: int, limit: int
 ) -> list[int]:
-    """The next ``limit`` customer ids after ``after`` in scope that had any delivery by
-    ``as_of`` (only they can owe anything)."""
-    has_delivery = exists(
-        select(Delivery.id).where(
-            Delivery.customer_id == Customer.id, Delivery.delivered_on <= as_of
+    """The next ``limit`` customer ids after ``after`` in scope that may owe something as of
+    ``as_of``: the debtors as of today, else those with any delivery by then."""
+    may_owe = (
+        Customer.balance < 0
+        if _owed_from_balance(as_of)
+        else exists(
+            select(Delivery.id).where(
+                Delivery.customer_id == Customer.id, Delivery.delivered_on <= as_of
+            )
         )
     )
     rows = await session.scalars(
         select(Customer.id)
-        .where(*_customer_scope(store_id), Customer.id > after, has_delivery)
+        .where(*_customer_scope(store_id), Customer.id > after, may_owe)
         .order_by(Customer.id)
         .limit(limit)
     )
