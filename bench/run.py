@@ -239,6 +239,10 @@ class Load:
     warmup: int
     wrk: str | None
     threads: int = 2
+    only: frozenset[str] = frozenset()  # groups to run; empty: all
+
+    def skips(self, group: str) -> bool:
+        return bool(self.only) and group not in self.only
 
 
 def write_requests(name: str, lines: list[str]) -> Path:
@@ -321,7 +325,9 @@ def measure(
     target: str,
     lines: list[str],
     token: str | None,
-) -> Outcome:
+) -> Outcome | None:
+    if load.skips(group):
+        return None
     requests_file = write_requests(name, lines)
     status = probe(server, lines[0], token)
     if status >= 400:
@@ -361,9 +367,11 @@ def measure(
 
 
 def one_shot(
-    server: Server, name: str, group: str, path: str, token: str, *, repeat: int = 1
-) -> Outcome:
+    load: Load, server: Server, name: str, group: str, path: str, token: str, *, repeat: int = 1
+) -> Outcome | None:
     """Sequential single requests, streamed to nowhere: wall time, size, peak RSS."""
+    if load.skips(group):
+        return None
     pids = server.workers()
     reset_peaks(pids)
     times, size, status = [], 0, 0
@@ -447,7 +455,7 @@ def scenarios(
     tokens: dict[str, str],
     today: str,
 ) -> list[Outcome]:
-    out: list[Outcome] = []
+    out: list[Outcome | None] = []
     owner, pos = tokens["owner"], tokens["pos"]
 
     def ref_measure(name: str, group: str, lines: list[str]) -> None:
@@ -530,6 +538,7 @@ def scenarios(
 
     out.append(
         one_shot(
+            load,
             app,
             "receivables ageing (JSON page)",
             "reports",
@@ -540,6 +549,7 @@ def scenarios(
     )
     out.append(
         one_shot(
+            load,
             app,
             "receivables ageing (CSV, all)",
             "reports",
@@ -549,6 +559,7 @@ def scenarios(
     )
     out.append(
         one_shot(
+            load,
             app,
             "customers CSV export (all)",
             "export",
@@ -556,7 +567,7 @@ def scenarios(
             owner,
         )
     )
-    return out
+    return [o for o in out if o is not None]
 
 
 def with_ratios(outcomes: list[Outcome]) -> None:
@@ -575,7 +586,7 @@ def search_at_sizes(
     load: Load, sizes: list[int], workers: int, tokens_form: dict[str, str]
 ) -> list[Outcome]:
     """The search lines again on smaller customer tables (built if missing)."""
-    out = []
+    out: list[Outcome | None] = []
     for size in sizes:
         database = f"custledger_bench_{size // 1000}k"
         dataset_file = RESULTS / f"dataset-{size // 1000}k.json"
@@ -606,7 +617,7 @@ def search_at_sizes(
             )
         finally:
             server.stop()
-    return out
+    return [o for o in out if o is not None]
 
 
 def database_exists(database: str) -> bool:
@@ -766,6 +777,12 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3, help="Seconds of warm-up per scenario.")
     parser.add_argument("--no-reference", action="store_true")
     parser.add_argument(
+        "--only",
+        default="",
+        help="Comma-separated scenario groups: statement, customers, search, payments, orders, "
+        "reports, export (default: all)",
+    )
+    parser.add_argument(
         "--search-sizes",
         default="",
         help="Comma-separated smaller customer counts, e.g. 10000,100000",
@@ -778,7 +795,8 @@ def main() -> None:
 
     started = time.perf_counter()
     wrk = ensure_wrk()
-    load = Load(args.connections, args.duration, args.max_requests, args.warmup, wrk)
+    only = frozenset(g.strip() for g in args.only.split(",") if g.strip())
+    load = Load(args.connections, args.duration, args.max_requests, args.warmup, wrk, only=only)
     dataset = ensure_dataset(args)
     info = machine()
     today = datetime.now(UTC).astimezone().date().isoformat()
