@@ -51,7 +51,8 @@ _PRINCIPAL = Prepared(
         PrincipalRow.store_id,
         PrincipalRow.permissions,
         PrincipalRow.active,
-    ).where(PrincipalRow.id == bindparam("principal_id"))
+    ).where(PrincipalRow.id == bindparam("principal_id")),
+    standalone=True,
 )
 
 

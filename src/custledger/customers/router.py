@@ -23,6 +23,7 @@ from custledger.kit.db import Session
 from custledger.kit.errors import problems
 from custledger.kit.etag import IfMatch, etag, expected_versions
 from custledger.kit.idempotency import Idempotent
+from custledger.kit.jsonutil import dumps
 from custledger.kit.pagination import Cursor, Page, limit_query
 from custledger.kit.schemas import MAX_ID, NO_CONTROL, Id, PlainText
 
@@ -149,15 +150,15 @@ async def export_customers(
 @router.get(
     "/customers/{customer_id:int}",
     operation_id="customers-get",
+    response_model=CustomerOut,
     responses=problems(403, 404),
 )
-async def get_customer(
-    customer_id: Id, session: Session, _principal: CustomersRead, response: Response
-) -> CustomerOut:
+async def get_customer(customer_id: Id, session: Session, _principal: CustomersRead) -> Response:
     """One customer, with its version as `ETag` (send it back as `If-Match` on PATCH)."""
-    customer = await service.get_customer(session, customer_id)
-    response.headers["ETag"] = etag(customer.version)
-    return customer
+    values = await service.get_customer(session, customer_id)
+    return Response(
+        dumps(values), media_type="application/json", headers={"ETag": etag(values["version"])}
+    )
 
 
 @router.patch(

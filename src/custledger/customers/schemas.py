@@ -358,7 +358,7 @@ CustomerSort = Literal[
 _MONEY_FIELDS = ("credit_limit", "balance", "available_credit", "total_purchases")
 
 
-def _response_values(row: Mapping[Any, Any]) -> dict[str, Any]:
+def response_values(row: Mapping[Any, Any]) -> dict[str, Any]:
     """A row of ``repository.OUT_COLUMNS`` as response input: the money types parse decimal
     text (an integer would be read as whole units), so cents go in formatted."""
     values = dict(row)
@@ -373,8 +373,8 @@ def _response_values(row: Mapping[Any, Any]) -> dict[str, Any]:
 
 
 def customer_out(row: Mapping[Any, Any]) -> CustomerOut:
-    return CustomerOut.model_validate(_response_values(row))
+    return CustomerOut.model_validate(response_values(row))
 
 
 def duplicate_out(row: Mapping[Any, Any], score: int, reasons: list[str]) -> DuplicateOut:
-    return DuplicateOut.model_validate(_response_values(row) | {"score": score, "reasons": reasons})
+    return DuplicateOut.model_validate(response_values(row) | {"score": score, "reasons": reasons})

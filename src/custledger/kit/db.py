@@ -226,17 +226,20 @@ class Prepared:
     In a reading request on PostgreSQL (an autocommit session) it runs on the driver's own
     connection with its SQL compiled once: for the short reads every request makes (the
     principal, a customer, a statement page) SQLAlchemy's per-execution work costs several
-    times what asyncpg spends. Anywhere else (a writing transaction, SQLite) it runs through
-    the session. Driver errors are raised as SQLAlchemy's, so they answer as every other
-    database error does (a 503 when the database is away or too slow).
+    times what asyncpg spends. A read marked ``standalone`` (its answer need not be part of
+    the request's transaction: the principal behind the token) does so in writing requests
+    too. Anywhere else (SQLite, a read inside a write) it runs through the session. Driver
+    errors are raised as SQLAlchemy's, so they answer as every other database error does (a
+    503 when the database is away or too slow).
     """
 
-    def __init__(self, statement: Select[*tuple[Any, ...]]) -> None:
+    def __init__(self, statement: Select[*tuple[Any, ...]], *, standalone: bool = False) -> None:
         self.statement = statement
+        self.standalone = standalone
         self._compiled: tuple[str, tuple[str, ...], dict[str, Any]] | None = None
 
     async def all(self, session: AsyncSession, params: Mapping[str, Any]) -> Sequence[RowData]:
-        if not _on_driver(session):
+        if not _on_driver(session, self.standalone):
             found: Sequence[RowData] = (
                 (await session.execute(self.statement, params)).mappings().all()
             )
@@ -268,13 +271,11 @@ class Prepared:
         return self._compiled
 
 
-def _on_driver(session: AsyncSession) -> bool:
+def _on_driver(session: AsyncSession, standalone: bool) -> bool:
     bind = session.bind
-    return (
-        isinstance(bind, AsyncEngine)
-        and bind.dialect.name == "postgresql"
-        and bind.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
-    )
+    if not isinstance(bind, AsyncEngine) or bind.dialect.name != "postgresql":
+        return False
+    return standalone or bind.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
 
 
 async def session_scope(request: Request) -> AsyncIterator[AsyncSession]:

@@ -8,7 +8,8 @@ import orjson
 
 
 def dumps(value: Any) -> bytes:
-    return orjson.dumps(value)
+    # UTC datetimes end in "Z", as Pydantic writes them: one spelling in every response.
+    return orjson.dumps(value, option=orjson.OPT_UTC_Z)
 
 
 def loads(data: bytes | str) -> Any:

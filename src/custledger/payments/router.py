@@ -65,12 +65,11 @@ async def create_payment(
 ) -> Response:
     """Record one payment. A received payment raises the balance; a pending one (no
     `received_on`) does not. Honours `Idempotency-Key`."""
-    payment_id = await service.create_payment(session, principal, customer_id, body)
-    payment = await service.get_payment(session, payment_id)
+    payment = await service.create_payment(session, principal, customer_id, body)
     return await idem.respond(
         payment,
         status_code=201,
-        headers={"Location": f"/api/v1/payments/{payment_id}", "ETag": etag(payment.version)},
+        headers={"Location": f"/api/v1/payments/{payment.id}", "ETag": etag(payment.version)},
         customer_id=customer_id,
     )
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -70,7 +71,7 @@ CHEQUE_FIELDS = (
 # --- reading -------------------------------------------------------------------------------
 
 
-def to_out(row: AnyRow) -> PaymentOut:
+def to_out(row: AnyRow | SimpleNamespace) -> PaymentOut:
     cheque = None
     if row.cheque_id is not None:
         cheque = ChequeOut(
@@ -118,6 +119,35 @@ async def list_payments(
     items = [to_out(r) for r in rows[:limit]]
     next_cursor = encode_cursor(CURSOR_KIND, [items[-1].id]) if len(rows) > limit else None
     return Page[PaymentOut](items=items, next_cursor=next_cursor)
+
+
+def written_out(payment: Payment, cheque: Cheque | None, recorder_name: str) -> PaymentOut:
+    """What ``get_payment`` would read back, from the objects just written (a query less on
+    the busiest write)."""
+    return to_out(
+        SimpleNamespace(
+            **{name: getattr(payment, name) for name in PAYMENT_OUT_FIELDS},
+            recorded_by_name=recorder_name,
+            cheque_id=None if cheque is None else cheque.id,
+            **{name: getattr(cheque, name, None) for name in CHEQUE_FIELDS},
+        )
+    )
+
+
+PAYMENT_OUT_FIELDS = (
+    "id",
+    "customer_id",
+    "order_number",
+    "recorded_by_id",
+    "method",
+    "amount",
+    "due_date",
+    "received_on",
+    "details",
+    "created_at",
+    "updated_at",
+    "version",
+)
 
 
 async def get_payment(session: AsyncSession, payment_id: int) -> PaymentOut:
@@ -317,7 +347,7 @@ async def _insert(
     received_on: date | None,
     details: str | None,
     cheque: ChequeIn | None,
-) -> Payment:
+) -> tuple[Payment, Cheque | None]:
     payment = Payment(
         customer_id=customer.id,
         order_number=order_number,
@@ -350,18 +380,18 @@ async def _insert(
         customer_id=customer.id,
         after=snapshot(payment, stored_cheque),
     )
-    return payment
+    return payment, stored_cheque
 
 
 async def create_payment(
     session: AsyncSession, principal: Principal, customer_id: int, body: PaymentCreate
-) -> int:
-    """Record one payment; returns its id."""
+) -> PaymentOut:
+    """Record one payment; returns it as ``get_payment`` would."""
     customer = await _lock_customer(session, customer_id)
     _refuse_quick_sale(customer)
     _check_cheque_presence(body.method, body.cheque is not None)
     check_received_dates(principal, [("received_on", body.received_on)])
-    payment = await _insert(
+    payment, cheque = await _insert(
         session,
         principal,
         customer,
@@ -373,7 +403,7 @@ async def create_payment(
         details=body.details,
         cheque=body.cheque,
     )
-    return payment.id
+    return written_out(payment, cheque, principal.name)
 
 
 async def create_cheque_batch(
@@ -388,7 +418,7 @@ async def create_cheque_batch(
     )
     ids = []
     for item in body.cheques:
-        payment = await _insert(
+        payment, _ = await _insert(
             session,
             principal,
             customer,
