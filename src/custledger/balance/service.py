@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from custledger.balance.models import MonthlyTotal
@@ -27,15 +27,19 @@ def month_of(day: date) -> date:
     return day.replace(day=1)
 
 
+# Built once: every money write starts here.
+_LOCK_CUSTOMER = (
+    select(Customer)
+    .where(Customer.id == bindparam("customer_id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
 async def lock_customer(session: AsyncSession, customer_id: int) -> Customer:
     """The customer row, locked until the transaction ends (a no-op lock on SQLite, whose
     writers are serialised anyway)."""
-    customer = await session.scalar(
-        select(Customer)
-        .where(Customer.id == customer_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    customer = await session.scalar(_LOCK_CUSTOMER, {"customer_id": customer_id})
     if customer is None:
         raise NotFound(f"No customer with id {customer_id}.", type="customer-not-found")
     return customer

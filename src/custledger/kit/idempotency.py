@@ -24,11 +24,13 @@ from fastapi import Depends, FastAPI, Header, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import (
+    BigInteger,
     ForeignKey,
     Index,
     LargeBinary,
     String,
     UniqueConstraint,
+    bindparam,
     delete,
     func,
     select,
@@ -116,19 +118,22 @@ class Claim:
     fingerprint: str
 
 
+# Built once: they run on every POST with a key.
+_TRY_LOCK = select(func.pg_try_advisory_xact_lock(bindparam("lock_id", type_=BigInteger)))
+_RECORD = select(IdempotencyRecord).where(
+    IdempotencyRecord.principal_id == bindparam("principal_id"),
+    IdempotencyRecord.key == bindparam("key"),
+)
+
+
 async def _claim(session: AsyncSession, claim: Claim) -> None:
     """Make this request the only one running under the key, or answer for it: the stored
     response (a replay), 422 for another body, 409 while another request holds the key."""
     if is_postgres(session):
-        lock = func.pg_try_advisory_xact_lock(_lock_id(claim.principal_id, claim.key))
-        if not await session.scalar(select(lock)):
+        lock_id = _lock_id(claim.principal_id, claim.key)
+        if not await session.scalar(_TRY_LOCK, {"lock_id": lock_id}):
             raise _in_flight()
-    existing = await session.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.principal_id == claim.principal_id,
-            IdempotencyRecord.key == claim.key,
-        )
-    )
+    existing = await session.scalar(_RECORD, {"principal_id": claim.principal_id, "key": claim.key})
     if existing is None:
         return
     if existing.expires_at <= clock.now() or existing.state != COMPLETED:

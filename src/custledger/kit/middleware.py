@@ -55,6 +55,10 @@ class RequestContext:
             )
 
 
+# No route reads a body on these: their requests pass without the counting wrappers.
+BODILESS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 class BodyLimit:
     """Refuses bodies over ``max_bytes`` with a 413 problem, by header or by counting."""
 
@@ -63,7 +67,7 @@ class BodyLimit:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] in BODILESS:
             await self.app(scope, receive, send)
             return
         for name, value in scope.get("headers", []):
