@@ -14,6 +14,7 @@ from tests.customers.helpers import (
     bulk_insert,
     create,
     customer_row,
+    get,
     main_store_id,
     quick_sale_id,
 )
@@ -287,3 +288,18 @@ async def test_list_items_carry_balance_and_available_credit(client, clerk):
     assert item["balance"] == "0.00"
     assert item["tax_id"] is None
     assert "search_text" not in item and "sort_name" not in item
+
+
+async def test_a_listed_customer_is_exactly_the_customer_read(client, clerk):
+    """Lists and reads are written straight to JSON: both must be exactly the documented
+    ``CustomerOut`` (and the same for one customer)."""
+    from custledger.customers.schemas import CustomerOut
+
+    created = await create(client, clerk, name="Lista Única", phone="(31) 98888-7777")
+    r = await client.get("/api/v1/customers", params={"q": "lista"}, headers=clerk.headers)
+    assert r.status_code == 200
+    page = r.json()
+    assert set(page) == {"items", "next_cursor"}
+    [listed] = page["items"]
+    assert CustomerOut.model_validate(listed).model_dump(mode="json") == listed
+    assert listed == (await get(client, clerk, created["id"])).json() == created

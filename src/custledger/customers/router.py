@@ -30,7 +30,7 @@ from custledger.kit.schemas import MAX_ID, NO_CONTROL, Id, PlainText
 router = APIRouter(tags=["customers"])
 
 
-def customer_filters(
+async def customer_filters(
     q: Annotated[
         PlainText | None,
         Query(
@@ -72,9 +72,10 @@ async def list_customers(
     sort: Sort = None,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> Page[CustomerOut]:
+) -> Response:
     """Customers (never a store's quick-sale customer), searched, filtered and sorted."""
-    return await service.list_customers(session, filters, sort, cursor, limit)
+    page = await service.list_customers(session, filters, sort, cursor, limit)
+    return Response(dumps(page), media_type="application/json")
 
 
 @router.post(

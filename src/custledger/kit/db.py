@@ -247,16 +247,17 @@ class Prepared:
         sql, names, defaults = self._sql(session)
         values = [params[name] if name in params else defaults[name] for name in names]
         fairy = await (await session.connection()).get_raw_connection()
+        driver = fairy.driver_connection
+        assert driver is not None
         try:
-            driver = fairy.driver_connection
-            assert driver is not None
             rows: Sequence[RowData] = await driver.fetch(sql, *values)
         except Exception as exc:
-            if isinstance(exc, OSError) or "connection" in type(exc).__name__.lower():
-                fairy.invalidate(exc)
+            lost = driver.is_closed()
+            if lost:
+                fairy.invalidate(exc)  # the pool must not hand this connection out again
             if isinstance(exc, OSError):
                 raise
-            raise DBAPIError(sql, values, exc) from exc
+            raise DBAPIError(sql, values, exc, connection_invalidated=lost) from exc
         return rows
 
     async def first(self, session: AsyncSession, params: Mapping[str, Any]) -> RowData | None:

@@ -68,6 +68,23 @@ CHEQUE_FIELDS = (
 )
 
 
+# What a payment response shows of the payment row itself.
+PAYMENT_OUT_FIELDS = (
+    "id",
+    "customer_id",
+    "order_number",
+    "recorded_by_id",
+    "method",
+    "amount",
+    "due_date",
+    "received_on",
+    "details",
+    "created_at",
+    "updated_at",
+    "version",
+)
+
+
 # --- reading -------------------------------------------------------------------------------
 
 
@@ -132,22 +149,6 @@ def written_out(payment: Payment, cheque: Cheque | None, recorder_name: str) -> 
             **{name: getattr(cheque, name, None) for name in CHEQUE_FIELDS},
         )
     )
-
-
-PAYMENT_OUT_FIELDS = (
-    "id",
-    "customer_id",
-    "order_number",
-    "recorded_by_id",
-    "method",
-    "amount",
-    "due_date",
-    "received_on",
-    "details",
-    "created_at",
-    "updated_at",
-    "version",
-)
 
 
 async def get_payment(session: AsyncSession, payment_id: int) -> PaymentOut:
