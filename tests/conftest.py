@@ -41,8 +41,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-async def _pg_admin(sql: str) -> None:
-    engine = create_async_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+async def pg_admin(sql: str, url: str = PG_ADMIN_URL) -> None:
+    """Run one statement outside a transaction (CREATE / DROP DATABASE)."""
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as connection:
             await connection.execute(text(sql))
@@ -60,7 +61,7 @@ def database_url() -> Iterator[str]:
     if BACKEND == "postgres":
         name = f"custledger_test_{os.getpid()}_{secrets.token_hex(3)}"
         try:
-            asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+            asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
         except (OSError, Exception) as exc:
             message = f"PostgreSQL at {PG_ADMIN_URL} is unreachable ({type(exc).__name__}: {exc})"
             if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
@@ -69,7 +70,7 @@ def database_url() -> Iterator[str]:
         try:
             yield _database_url(PG_ADMIN_URL, name)
         finally:
-            asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     else:
         with tempfile.TemporaryDirectory() as folder:
             yield f"sqlite+aiosqlite:///{Path(folder) / 'test.db'}"

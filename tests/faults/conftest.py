@@ -27,7 +27,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-from tests.conftest import lasting_token
+from tests.conftest import lasting_token, pg_admin
 
 SERVER_PROGRAMS = ("initdb", "pg_ctl", "postgres")
 DATABASE_NAME = "custledger"
@@ -125,15 +125,6 @@ class PrivateCluster:
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{database}"
 
 
-async def _admin(url: str, sql: str) -> None:
-    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(sql))
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture(scope="module")
 def private_cluster() -> Iterator[PrivateCluster]:
     """A running private cluster with the custledger database migrated to head."""
@@ -154,7 +145,7 @@ def private_cluster() -> Iterator[PrivateCluster]:
     try:
         cluster.init()
         cluster.start()
-        asyncio.run(_admin(cluster.url("postgres"), f'CREATE DATABASE "{DATABASE_NAME}"'))
+        asyncio.run(pg_admin(f'CREATE DATABASE "{DATABASE_NAME}"', cluster.url("postgres")))
         config: Any = alembic_config(cluster.url())
         config.attributes["configure_logger"] = False
         command.upgrade(config, "head")
