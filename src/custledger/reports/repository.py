@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    FromClause,
     Select,
     Subquery,
     and_,
@@ -148,6 +149,14 @@ def _open_items(
         low, high = id_range
         scope += [Customer.id >= low, Customer.id <= high]
         delivery_filter += [Delivery.customer_id >= low, Delivery.customer_id <= high]
+    columns = [
+        Delivery.customer_id,
+        Delivery.delivered_on,
+        Delivery.amount,
+        _cumulative().label("cumulative"),
+    ]
+    received: Any
+    source: FromClause
     if _owed_from_balance(as_of):
         # Only the debtors' deliveries, read in index order; received = Σ delivered − debt.
         debtors = (
@@ -156,62 +165,42 @@ def _open_items(
             .subquery("debtors")
         )
         total = cast(func.sum(Delivery.amount).over(partition_by=Delivery.customer_id), BigInteger)
-        walked = (
-            select(
-                Delivery.customer_id,
-                Delivery.delivered_on,
-                Delivery.amount,
-                _cumulative().label("cumulative"),
-                (total - debtors.c.debt).label("received"),
-            )
+        delivered = (
+            select(*columns, (total - debtors.c.debt).label("received"))
             .join(debtors, debtors.c.id == Delivery.customer_id)
             .where(*delivery_filter)
             .subquery("delivered")
         )
-        unpaid = _clamped(walked.c.cumulative - walked.c.received, walked.c.amount)
-        return select(walked.c.customer_id, walked.c.delivered_on, unpaid.label("unpaid")).subquery(
-            "open_items"
+        received, source = delivered.c.received, delivered
+    else:
+        payment_filter: list[ColumnElement[bool]] = [
+            Payment.received_on.is_not(None),
+            Payment.received_on <= as_of,
+        ]
+        if id_range is not None:
+            low, high = id_range
+            payment_filter += [Payment.customer_id >= low, Payment.customer_id <= high]
+        delivery_filter += [
+            Delivery.delivered_on <= as_of,
+            Delivery.customer_id.in_(select(Customer.id).where(*scope)),
+        ]
+        sums = (
+            select(
+                Payment.customer_id,
+                cast(func.sum(Payment.amount), BigInteger).label("received"),
+            )
+            .where(*payment_filter)
+            .group_by(Payment.customer_id)
+            .subquery("received")
         )
-    payment_filter: list[ColumnElement[bool]] = [
-        Payment.received_on.is_not(None),
-        Payment.received_on <= as_of,
-    ]
-    if id_range is not None:
-        payment_filter += [Payment.customer_id >= id_range[0], Payment.customer_id <= id_range[1]]
-    delivery_filter += [
-        Delivery.delivered_on <= as_of,
-        Delivery.customer_id.in_(select(Customer.id).where(*scope)),
-    ]
-    received = (
-        select(
-            Payment.customer_id,
-            cast(func.sum(Payment.amount), BigInteger).label("received"),
-        )
-        .where(*payment_filter)
-        .group_by(Payment.customer_id)
-        .subquery("received")
-    )
-    delivered = (
-        select(
-            Delivery.customer_id,
-            Delivery.delivered_on,
-            Delivery.amount,
-            _cumulative().label("cumulative"),
-        )
-        .where(*delivery_filter)
-        .subquery("delivered")
-    )
+        delivered = select(*columns).where(*delivery_filter).subquery("delivered")
+        received = func.coalesce(sums.c.received, 0)
+        source = delivered.outerjoin(sums, sums.c.customer_id == delivered.c.customer_id)
     # What of the cumulative delivered amount the received money does not cover.
-    uncovered = delivered.c.cumulative - func.coalesce(received.c.received, 0)
+    unpaid = _clamped(delivered.c.cumulative - received, delivered.c.amount)
     return (
-        select(
-            delivered.c.customer_id,
-            delivered.c.delivered_on,
-            _clamped(uncovered, delivered.c.amount).label("unpaid"),
-        )
-        .select_from(
-            delivered.outerjoin(received, received.c.customer_id == delivered.c.customer_id)
-        )
+        select(delivered.c.customer_id, delivered.c.delivered_on, unpaid.label("unpaid"))
+        .select_from(source)
         .subquery("open_items")
     )
 
