@@ -417,22 +417,16 @@ async def cancel(session: AsyncSession, principal: Principal, order_id: int) -> 
         customer.total_purchases -= remainder
         if order.payment_terms == "credit":
             customer.credit_reserved -= remainder
-    order.status = "cancelled"
-    order.closed_on = clock.today()
-    order.version += 1
-    await session.flush()
-    audit.record(
+    customer_change = {"before": customer_before, "after": customer_totals(customer)}
+    return await _close(
         session,
-        principal_id=principal.id,
-        action="order.cancel",
-        entity_type="order",
-        entity_id=order.id,
-        customer_id=customer.id,
+        principal,
+        customer,
+        order,
+        "cancelled",
         before=before,
-        after=snapshot(order),
-        extra={"customer": {"before": customer_before, "after": customer_totals(customer)}},
+        extra={"customer": customer_change},
     )
-    return order
 
 
 async def consume(session: AsyncSession, principal: Principal, order_id: int) -> Order:
@@ -440,19 +434,37 @@ async def consume(session: AsyncSession, principal: Principal, order_id: int) ->
     customer, order = await _lock(session, order_id)
     if order.status != "quote":
         raise illegal_transition(order.id, order.status, "consumed")
-    before = snapshot(order)
-    order.status = "consumed"
+    return await _close(session, principal, customer, order, "consumed", before=snapshot(order))
+
+
+CLOSING_ACTIONS = {"cancelled": "order.cancel", "consumed": "order.consume"}
+
+
+async def _close(
+    session: AsyncSession,
+    principal: Principal,
+    customer: Customer,
+    order: Order,
+    status: str,
+    *,
+    before: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+) -> Order:
+    """The order leaves the open states today: its new status, closing date and version, and
+    the audit row (``before`` is the order as it was)."""
+    order.status = status
     order.closed_on = clock.today()
     order.version += 1
     await session.flush()
     audit.record(
         session,
         principal_id=principal.id,
-        action="order.consume",
+        action=CLOSING_ACTIONS[status],
         entity_type="order",
         entity_id=order.id,
         customer_id=customer.id,
         before=before,
         after=snapshot(order),
+        extra=extra,
     )
     return order
