@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import random
 import time
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ async def run(
     connections: int,
     seconds: float,
     max_requests: int,
+    pace_ms: int = 0,
 ) -> dict[str, Any]:
     assert base.startswith(("http://127.", "http://localhost", "http://[::1]")), "loopback only"
     lines = _requests(requests_file)
@@ -83,6 +85,8 @@ async def run(
                 except httpx.HTTPError:
                     errors += 1
                 latencies.append(time.perf_counter() - started)
+                if pace_ms:  # a random pause of that mean, as in requests.lua
+                    await asyncio.sleep(random.uniform(0, 2 * pace_ms) / 1000)
 
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(connections)))

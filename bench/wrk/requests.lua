@@ -6,9 +6,18 @@
 -- headers ("-" or "Name: value|Name: value"). "{{n}}" in a path, body or header becomes a
 -- number unique to this run (idempotency keys, amounts). TOKEN ("-" for none) is sent as a
 -- bearer token. Each thread stops after MAX / threads responses; wrk stops at -d anyway.
+-- BENCH_PACE_MS (environment), when set, makes every connection wait after each response
+-- before its next request, a random time of that mean (uniform over 0..2x, so the tills do
+-- not fall into step): a till whose clerk pauses, not a client in a tight loop.
 -- done() prints one JSON line: requests, seconds, errors, latency percentiles (microseconds).
 
 local threads = {}
+local pace = tonumber(os.getenv("BENCH_PACE_MS") or "0") or 0
+if pace > 0 then
+  function delay()
+    return math.random(0, 2 * pace)
+  end
+end
 local counter = 0
 
 function setup(thread)
@@ -37,6 +46,7 @@ function init(args)
       table.insert(lines, split(line, "\t"))
     end
   end
+  math.randomseed(os.time() + (id or 1))
   stride = nthreads
   position = (id or 1) - 1
   responses = 0

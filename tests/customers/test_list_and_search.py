@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from custledger.customers import repository
 from custledger.kit.text import fold
 from tests.customers.helpers import (
     BASE,
@@ -303,3 +304,25 @@ async def test_a_listed_customer_is_exactly_the_customer_read(client, clerk):
     [listed] = page["items"]
     assert CustomerOut.model_validate(listed).model_dump(mode="json") == listed
     assert listed == (await get(client, clerk, created["id"])).json() == created
+
+
+@pytest.mark.parametrize("window", [1, 5, 8_000])
+@pytest.mark.parametrize("limit", [1, 4, 200])
+@pytest.mark.parametrize("status", ["all", "active"])
+async def test_search_pages_are_the_matches_in_order_whatever_the_window(
+    client, clerk, catalogue, monkeypatch, window, limit, status
+):
+    """A search first reads a window of the default order and keeps the matches; when that
+    does not fill the page it asks the trigram index for every match from the cursor on.
+    Both ways, with a window that fills pages, one that never does and one in between, give
+    the matches in the default order, page after page."""
+    monkeypatch.setattr(repository, "SEARCH_WINDOW", window)
+    for q in ("a", "AN", "é", "ze", "ilda", "lva ro", "bru car", "x"):
+        paged = await all_pages(client, clerk, limit, q=q, status=status)
+        wanted = [
+            c
+            for c in catalogue
+            if all(fold(w) in fold(c["name"]) for w in q.split())
+            and (status == "all" or c["active"])
+        ]
+        assert [c["id"] for c in paged] == _expected(wanted, None), (q, window, limit)

@@ -1,14 +1,13 @@
-"""On PostgreSQL the search runs on the trigram index of the folded search column and the
+"""On PostgreSQL every search runs on the trigram index of the folded search column and the
 default listing on the listing index (checked with EXPLAIN on 20,000 customers)."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, text, true
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import asyncpg
 
 from custledger.customers import repository
-from custledger.customers.models import Customer
 from custledger.customers.repository import CustomerFilters
 from tests.customers.helpers import CPF, bulk_insert, customer_row, main_store_id
 
@@ -49,33 +48,48 @@ async def _arrange(session, count: int) -> None:
     await session.commit()
 
 
+def _query(kind: str, filters: CustomerFilters, sort: str | None = None, **keys):
+    """The page query of ``kind`` with its values bound: limit 51, window 8,000."""
+    shape, params = repository.shape_of(filters, sort)
+    params |= {"limit": 51, "window": repository.SEARCH_WINDOW}
+    if kind == "search":
+        query = repository.search_query(shape, None)
+    elif kind == "window":
+        query = repository.window_query(shape, False)
+    else:
+        params |= {"after_value": "maria", "after_id": 5}
+        query = repository.list_query(shape, True, True)
+    wanted = query.compile().params.keys()
+    return query.params({k: v for k, v in params.items() if k in wanted})
+
+
 async def test_search_and_listing_use_their_indexes(session):
     await _arrange(session, 20_000)
 
-    # The search predicate is served by the trigram index (forced: no sequential scan).
+    # The search words are served by the trigram index (forced: no sequential scan).
     await session.execute(text("SET LOCAL enable_seqscan = off"))
     for q in ("carvalho", "conceicao joao", "3190", "529.982", "brandao", "C123@EXAMPLE"):
-        condition = repository.search_condition(q)
-        assert condition is not None
-        plan = await _plan(session, select(Customer.id).where(condition))
+        plan = await _plan(session, _query("search", CustomerFilters(q=q)))
         assert "ix_customers_search_text_trgm" in plan, (q, plan)
     await session.rollback()
 
-    # The real page query of a selective search picks it by itself. (A common word may
-    # instead walk the listing index in name order and stop at the page size: no sort.)
-    for q in ("quintanilha", "brandao", "48 3344", "529.982.247", "c1234@"):
-        conditions = repository.filter_conditions(CustomerFilters(q=q))
-        query = repository.page_query(
-            [*conditions, Customer.active == true()], Customer.sort_name, False, None, 51
-        )
-        plan = await _plan(session, query)
-        assert "ix_customers_search_text_trgm" in plan, (q, plan)
+    # The page query of a search reads its matches through the trigram index (a word common
+    # enough may be a sequential scan of this small table), never by walking the listing
+    # index and filtering row by row, which reads most of the table when the matches are few
+    # and late in the alphabet.
+    for q in ("quintanilha", "brandao", "48 3344", "529.982.247", "c1234@", "maria", "silva"):
+        for sort in (None, "name", "-created_at"):
+            plan = await _plan(session, _query("search", CustomerFilters(q=q), sort))
+            assert "ix_customers_listing" not in plan, (q, sort, plan)
+            if q not in ("maria", "silva"):
+                assert "ix_customers_search_text_trgm" in plan, (q, sort, plan)
+
+    # Before that, a search of words reads a window of the listing index in order, index-only
+    # (the index carries the search text).
+    plan = await _plan(session, _query("window", CustomerFilters(q="maria lima")))
+    assert "Index Only Scan using ix_customers_listing" in plan, plan
 
     # The default listing reads the listing index in order from the cursor: no sort.
-    conditions = repository.filter_conditions(CustomerFilters())
-    query = repository.page_query(
-        [*conditions, Customer.active == true()], Customer.sort_name, False, ("maria", 5), 51
-    )
-    plan = await _plan(session, query)
+    plan = await _plan(session, _query("list", CustomerFilters()))
     assert "ix_customers_listing" in plan, plan
     assert "Sort" not in plan, plan

@@ -13,8 +13,16 @@ class Customer(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("credit_limit IS NULL OR credit_limit >= 0", name="credit_limit"),
         CheckConstraint("credit_reserved >= 0", name="credit_reserved"),
-        # The default listing: active first, then by folded name.
-        Index("ix_customers_listing", "is_quick_sale", "active", "sort_name", "id"),
+        # The default listing: active first, then by folded name. It carries the search text
+        # on PostgreSQL so a search can read it in order without the table (migration 0003).
+        Index(
+            "ix_customers_listing",
+            "is_quick_sale",
+            "active",
+            "sort_name",
+            "id",
+            postgresql_include=["search_text"],
+        ),
         Index("ix_customers_total_purchases", "total_purchases", "id"),
         Index("ix_customers_created_at", "created_at", "id"),
         # Substring search: a trigram index on PostgreSQL, a plain index elsewhere.

@@ -34,7 +34,7 @@ from custledger.customers.schemas import (
     response_values,
 )
 from custledger.kit import audit
-from custledger.kit.db import get_database, next_number
+from custledger.kit.db import RowData, get_database, next_number
 from custledger.kit.errors import (
     Conflict,
     NotFound,
@@ -176,7 +176,7 @@ async def list_customers(
     return {"items": [_listed(r) for r in rows[:limit]], "next_cursor": next_cursor}
 
 
-def _listed(row: RowMapping) -> dict[str, Any]:
+def _listed(row: RowData) -> dict[str, Any]:
     values = response_values(row)
     del values["sort_name"]  # read for the cursor only
     return values
@@ -459,7 +459,7 @@ def csv_cell(value: Any) -> str:
     return text
 
 
-def _csv_row(row: RowMapping) -> list[str]:
+def _csv_row(row: RowData) -> list[str]:
     data: dict[str, Any] = customer_out(row).model_dump(mode="json")
     return [csv_cell(data[c]) for c in CSV_COLUMNS]
 
