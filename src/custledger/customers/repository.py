@@ -108,12 +108,16 @@ def _like(column: InstrumentedAttribute[str], term: str) -> ColumnElement[bool]:
     return column.like(_pattern(term), escape="\\")
 
 
+def _is_digits(term: str) -> bool:
+    """A word made of digits and the punctuation of phones and tax ids."""
+    return bool(_NUMERIC_TERM.match(term)) and bool(digits(term))
+
+
 def _word(term: str) -> str:
     """What a search word is looked for as: phones and tax ids are stored as digits, so a word
     made of digits and their punctuation ("(31)", "529.982.247-25") is its digits; any other
     word is folded (lower case, no accents). Empty for a word of symbols only."""
-    number = digits(term)
-    return number if number and _NUMERIC_TERM.match(term) else fold(term)
+    return digits(term) if _is_digits(term) else fold(term)
 
 
 def _is_number(q: str) -> bool:
@@ -303,7 +307,7 @@ def _prepared(shape: ListShape, kind: str, phase: bool | None, keyed: bool | Non
 
 
 def shape_of(filters: CustomerFilters, sort: str | None) -> tuple[ListShape, dict[str, Any]]:
-    """The shape of a page query and the values it binds; None words: nothing can match."""
+    """The shape of a page query and the values it binds."""
     q = filters.q or ""
     words = [w for w in (_word(term) for term in q.split()) if w]
     params: dict[str, Any] = {f"word{i}": _pattern(w) for i, w in enumerate(words)}
@@ -346,7 +350,7 @@ async def list_rows(
         default = sort is None
         # A search in the default order first reads a window of the active customers in
         # order; digits go straight to the trigram index, which finds them fast.
-        numeric = any(_NUMERIC_TERM.match(t) and digits(t) for t in (filters.q or "").split())
+        numeric = any(_is_digits(term) for term in (filters.q or "").split())
         if default and not numeric and shape.status != "inactive" and (after is None or after[0]):
             params["window"] = SEARCH_WINDOW
             found = await run("window", None, after is not None)
