@@ -43,8 +43,10 @@ PAGE = 50
 
 SENTINEL_CUSTOMER = 2_000_000_011
 SENTINEL_ID = 2_000_000_013
-SENTINEL_DAY = date(1901, 2, 3)
+SENTINEL_DAY = date(1901, 2, 3)  # early in its month: the month is summed from its start
+SENTINEL_LATE_DAY = date(1901, 2, 27)  # late: from its end
 SENTINEL_MONTH = date(1901, 2, 1)
+SENTINEL_NEXT_MONTH = date(1901, 3, 1)
 
 DELIVERY_DESCRIPTIONS = {
     "single": "Single delivery",
@@ -68,10 +70,12 @@ class Template:
                 value = customer_id
             elif key is not None and value == SENTINEL_ID:
                 value = key[2]
-            elif key is not None and value == SENTINEL_DAY:
+            elif key is not None and value in (SENTINEL_DAY, SENTINEL_LATE_DAY):
                 value = key[0]
             elif key is not None and value == SENTINEL_MONTH:
                 value = key[0].replace(day=1)
+            elif key is not None and value == SENTINEL_NEXT_MONTH:
+                value = statement_repository.next_month_start(key[0])
             values.append(value)
         return values
 
@@ -104,7 +108,7 @@ class Queries:
     statement_header: Template
     edge: Template
     rows: dict[int | None, Template]
-    sums: dict[int, Template]
+    sums: dict[tuple[int, bool], Template]  # (rank, summed from the month's end)
 
     async def load(self, dsn: str) -> None:
         engine = create_async_engine(dsn.replace("postgresql://", "postgresql+asyncpg://", 1))
@@ -129,9 +133,12 @@ class Queries:
                         s, c, w, financial_only=False
                     ),
                 )
-                if rank is not None:
-                    (self.sums[rank],) = await record(
-                        engine, lambda s, k=key: statement_repository.sums(s, c, k)
+                if rank is None:
+                    continue
+                for day in (SENTINEL_DAY, SENTINEL_LATE_DAY):
+                    at = (day, rank, SENTINEL_ID)
+                    (self.sums[rank, statement_repository.from_month_end(day)],) = await record(
+                        engine, lambda s, k=at: statement_repository.sums(s, c, k)
                     )
         finally:
             await engine.dispose()
@@ -235,11 +242,19 @@ async def statement(customer_id: int, before: str | None = None) -> Response:
         oldest = (page[-1]["date"], page[-1]["rank"], page[-1]["id"]) if page else key
         if oldest is None:
             return json_response({"entries": [], "period": {"from": None, "to": None}})
-        sums_q = queries.sums[oldest[1]]
+        upper = statement_repository.from_month_end(oldest[0])
+        sums_q = queries.sums[oldest[1], upper]
         s = await conn.fetchrow(sums_q.sql, *sums_q.bind(customer_id, oldest))
         # sum(bigint) is numeric: asyncpg gives Decimals.
-        received, delivered = int(s[0]), int(s[1])
-        received_before, delivered_before = int(s[2]) + int(s[4]), int(s[3]) + int(s[5])
+        received, delivered = int(s["received"]), int(s["delivered"])
+        in_month = int(s["received_in_month"]), int(s["delivered_in_month"])
+        if upper:
+            in_month = (
+                int(s["received_month"]) - in_month[0],
+                int(s["delivered_month"]) - in_month[1],
+            )
+        received_before = int(s["received_earlier"]) + in_month[0]
+        delivered_before = int(s["delivered_earlier"]) + in_month[1]
         newest = page[0]["date"] if key is None else None
         if key is not None:
             edge = queries.edge

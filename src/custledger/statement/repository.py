@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
@@ -42,6 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from custledger.balance.models import MonthlyTotal
 from custledger.customers.models import Customer
+from custledger.kit import clock
 from custledger.kit.db import Prepared, RowData
 from custledger.orders.models import Delivery, Order
 from custledger.payments.models import Payment
@@ -348,9 +349,12 @@ def _sum(column: Any) -> Any:
 
 
 @cache
-def _sums_query(key_rank: int | None) -> Prepared:
+def _sums_query(key_rank: int | None, upper: bool = False) -> Prepared:
     """Σ over the monthly totals, and (with a key of ``key_rank``) the part before the key:
-    whole months before the key's month plus that month's entries below the key."""
+    whole months before the key's month plus that month's entries below the key. Those are
+    read either directly or (``upper``) as the month's total less its entries at or above the
+    key, whichever side of the key holds fewer days of the month: one statement, so one
+    snapshot, in which the monthly totals equal their entries."""
     mt = MonthlyTotal
     if key_rank is None:
         return Prepared(
@@ -358,65 +362,80 @@ def _sums_query(key_rank: int | None) -> Prepared:
                 _sum(mt.received).label("received"), _sum(mt.delivered).label("delivered")
             ).where(mt.customer_id == CUSTOMER)
         )
-    month = _param("month", Date)
-    earlier = mt.month < month
-    in_month_received = (
-        select(_sum(Payment.amount))
-        .where(
-            Payment.customer_id == CUSTOMER,
-            Payment.received_on >= month,
-            _before(Payment.received_on, Payment.id, RANK_PAYMENT, key_rank, "key"),
+    month, next_month = _param("month", Date), _param("next_month", Date)
+
+    def in_month(model: Any, day: Any, rank: int) -> Any:
+        below = _before(day, model.id, rank, key_rank, "key")
+        side = [~below, day < next_month] if upper else [below]
+        return (
+            select(_sum(model.amount))
+            .where(model.customer_id == CUSTOMER, day >= month, *side)
+            .scalar_subquery()
         )
-        .scalar_subquery()
-    )
-    in_month_delivered = (
-        select(_sum(Delivery.amount))
-        .where(
-            Delivery.customer_id == CUSTOMER,
-            Delivery.delivered_on >= month,
-            _before(Delivery.delivered_on, Delivery.id, RANK_DELIVERY, key_rank, "key"),
-        )
-        .scalar_subquery()
-    )
-    zero = literal_column("0", BigInteger)
+
+    def months(column: Any, *, before: bool) -> Any:
+        wanted = mt.month < month if before else mt.month == month
+        zero = literal_column("0", BigInteger)
+        return func.coalesce(func.sum(case((wanted, column), else_=zero)), 0)
+
     return Prepared(
         select(
             _sum(mt.received).label("received"),
             _sum(mt.delivered).label("delivered"),
-            func.coalesce(func.sum(case((earlier, mt.received), else_=zero)), 0).label(
-                "received_earlier"
-            ),
-            func.coalesce(func.sum(case((earlier, mt.delivered), else_=zero)), 0).label(
-                "delivered_earlier"
-            ),
-            in_month_received.label("received_in_month"),
-            in_month_delivered.label("delivered_in_month"),
+            months(mt.received, before=True).label("received_earlier"),
+            months(mt.delivered, before=True).label("delivered_earlier"),
+            months(mt.received, before=False).label("received_month"),
+            months(mt.delivered, before=False).label("delivered_month"),
+            in_month(Payment, Payment.received_on, RANK_PAYMENT).label("received_in_month"),
+            in_month(Delivery, Delivery.delivered_on, RANK_DELIVERY).label("delivered_in_month"),
         ).where(mt.customer_id == CUSTOMER)
     )
+
+
+def next_month_start(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def from_month_end(day: date) -> bool:
+    """Whether fewer days of ``day``'s month lie after it (up to today) than before it: then
+    its month is summed from the end (``_sums_query``'s ``upper``)."""
+    last = min(next_month_start(day) - timedelta(days=1), clock.today())
+    return (last - day) < (day - _month_start(day))
 
 
 async def sums(session: AsyncSession, customer_id: int, key: Key | None) -> Sums:
     """Totals over the whole statement and before ``key`` (None: before nothing, i.e. all),
     from the monthly totals for the months before the key's month plus the entries of that
-    month below the key: a few dozen rows whatever the length of the history."""
+    month below the key (counted from whichever end of the month is nearer): a few dozen rows
+    and at most half a month of entries, whatever the length of the history. A statement's
+    first page has its key near today, so it reads only the entries of its own page."""
     if key is None:
         row = await _sums_query(None).first(session, {"customer_id": customer_id})
         assert row is not None
         received, delivered = int(row["received"]), int(row["delivered"])
         return Sums(received, delivered, received, delivered)
+    upper = from_month_end(key[0])
     params = {
         "customer_id": customer_id,
         "month": _month_start(key[0]),
+        "next_month": next_month_start(key[0]),
         "key_date": key[0],
         "key_id": key[2],
     }
-    row = await _sums_query(key[1]).first(session, params)
+    row = await _sums_query(key[1], upper).first(session, params)
     assert row is not None
+    received_in_month, delivered_in_month = (
+        int(row["received_in_month"]),
+        int(row["delivered_in_month"]),
+    )
+    if upper:
+        received_in_month = int(row["received_month"]) - received_in_month
+        delivered_in_month = int(row["delivered_month"]) - delivered_in_month
     return Sums(
         received=int(row["received"]),
         delivered=int(row["delivered"]),
-        received_before=int(row["received_earlier"]) + int(row["received_in_month"]),
-        delivered_before=int(row["delivered_earlier"]) + int(row["delivered_in_month"]),
+        received_before=int(row["received_earlier"]) + received_in_month,
+        delivered_before=int(row["delivered_earlier"]) + delivered_in_month,
     )
 
 
