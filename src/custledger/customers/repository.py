@@ -242,6 +242,20 @@ def list_query(shape: ListShape, phase: bool | None, keyed: bool) -> Select[Any]
     return query.order_by(*(c.desc() if d else c.asc() for c, d in order)).limit(_limit())
 
 
+def _in_order(columns: Any, order: SortOrder) -> list[Any]:
+    """``order`` applied to the same-named ``columns`` of a subquery."""
+    return [columns[c.key].desc() if d else columns[c.key] for c, d in order]
+
+
+def _read_whole(first: Any, order: SortOrder) -> Select[Any]:
+    """The customers of the subquery ``first`` (ids and sort columns), read whole, in order."""
+    return (
+        select(*LIST_COLUMNS)
+        .join(first, first.c.id == Customer.id)
+        .order_by(*_in_order(first.c, order))
+    )
+
+
 def window_query(shape: ListShape, keyed: bool) -> Select[Any]:
     """The first matches of a search among the next ``window`` active customers of the default
     order, read in order from the listing index, which carries the search text."""
@@ -253,18 +267,15 @@ def window_query(shape: ListShape, keyed: bool) -> Select[Any]:
         .limit(bindparam("window", type_=Integer))
         .subquery("window")
     )
+    order = DEFAULT_ORDER[1:]
     first = (
         select(window.c.id, window.c.sort_name)
         .where(shape.search(window.c.search_text))
-        .order_by(window.c.sort_name, window.c.id)
+        .order_by(*_in_order(window.c, order))
         .limit(_limit())
         .subquery("first")
     )
-    return (
-        select(*LIST_COLUMNS)
-        .join(first, first.c.id == Customer.id)
-        .order_by(first.c.sort_name, first.c.id)
-    )
+    return _read_whole(first, order)
 
 
 def search_query(shape: ListShape, keyed: bool | None) -> Select[Any]:
@@ -284,17 +295,8 @@ def search_query(shape: ListShape, keyed: bool | None) -> Select[Any]:
         .cte("matches")
         .prefix_with("MATERIALIZED", dialect="postgresql")
     )
-    first = (
-        select(matches)
-        .order_by(*(matches.c[c.key].desc() if d else matches.c[c.key] for c, d in order))
-        .limit(_limit())
-        .subquery("first")
-    )
-    return (
-        select(*LIST_COLUMNS)
-        .join(first, first.c.id == Customer.id)
-        .order_by(*(first.c[c.key].desc() if d else first.c[c.key] for c, d in order))
-    )
+    first = select(matches).order_by(*_in_order(matches.c, order)).limit(_limit())
+    return _read_whole(first.subquery("first"), order)
 
 
 @cache
