@@ -22,7 +22,7 @@ def test_diff_keeps_only_changed_fields():
 
 async def test_audit_rows_roll_back_with_the_change(session, owner):
     begin("req-123")
-    audit.record(
+    await audit.record(
         session,
         principal_id=owner.id,
         action="x.create",
@@ -35,7 +35,7 @@ async def test_audit_rows_roll_back_with_the_change(session, owner):
     mine = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "x.create")
     assert await session.scalar(mine) == 0
 
-    audit.record(
+    await audit.record(
         session,
         principal_id=owner.id,
         action="x.create",

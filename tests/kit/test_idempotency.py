@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -11,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from custledger.auth.dependencies import CurrentPrincipal
+from custledger.kit import clock
 from custledger.kit.db import Session
 from custledger.kit.errors import Conflict
 from custledger.kit.idempotency import IdempotencyRecord, Idempotent
@@ -142,3 +144,39 @@ async def test_parallel_duplicates_create_exactly_one_row(api, owner, session):
     # Once the first finished, a retry gets its stored response.
     r = await api.post("/test/stores", json=body, headers=headers)
     assert r.status_code == 201 and r.headers["idempotent-replayed"] == "true"
+
+
+@pytest.mark.postgres
+async def test_a_record_stored_meanwhile_under_the_key_makes_the_request_409_and_undoes_it(
+    api, owner, session
+):
+    """The claim reads the record in its statement's snapshot: a request that held the key a
+    moment before may commit its record unseen. Then storing ours hits the unique key: 409,
+    nothing of this request written (here the record is committed while the request runs)."""
+    headers = owner.headers | {"Idempotency-Key": "k-window"}
+
+    async def commit_a_record_meanwhile() -> None:
+        await asyncio.sleep(0.2)
+        now = clock.now()
+        session.add(
+            IdempotencyRecord(
+                principal_id=owner.id,
+                key="k-window",
+                fingerprint="another request",
+                state="completed",
+                status_code=201,
+                response_body=b"{}",
+                response_headers={},
+                created_at=now,
+                expires_at=now + timedelta(hours=1),
+            )
+        )
+        await session.commit()
+
+    body = {"code": "W1", "name": "W", "delay": 0.6}
+    r, _ = await asyncio.gather(
+        api.post("/test/stores", json=body, headers=headers), commit_a_record_meanwhile()
+    )
+    assert r.status_code == 409
+    assert r.json()["type"] == "idempotency-key-in-flight"
+    assert await _stores(session) == 0

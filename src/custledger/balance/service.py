@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from custledger.balance.models import MonthlyTotal
 from custledger.customers.models import Customer
 from custledger.kit import audit
-from custledger.kit.db import lift_statement_timeout
+from custledger.kit.db import Prepared, lift_statement_timeout, table, utcnow
 from custledger.kit.errors import NotFound
 from custledger.kit.money import format_money
 from custledger.orders.models import Delivery
@@ -51,6 +54,40 @@ async def lock_customers(session: AsyncSession, customer_ids: Iterable[int]) -> 
     return [await lock_customer(session, cid) for cid in sorted(set(customer_ids))]
 
 
+def _add_to_month(insert: Any) -> Prepared:
+    """Add to a month's totals, creating the row on the month's first entry: one statement."""
+    totals = table(MonthlyTotal)
+    values = insert(totals).values(
+        customer_id=bindparam("customer_id"),
+        month=bindparam("month"),
+        received=bindparam("received"),
+        delivered=bindparam("delivered"),
+    )
+    return Prepared(
+        values.on_conflict_do_update(
+            index_elements=[totals.c.customer_id, totals.c.month],
+            set_={
+                "received": totals.c.received + values.excluded.received,
+                "delivered": totals.c.delivered + values.excluded.delivered,
+            },
+        )
+    )
+
+
+# Built once: every money write runs them (the upsert is spelled per dialect).
+_ADD_TO_MONTH = {
+    "postgresql": _add_to_month(postgresql.insert),
+    "sqlite": _add_to_month(sqlite.insert),
+}
+_customers = table(Customer)
+_MOVE_BALANCE = Prepared(
+    update(_customers)
+    .where(_customers.c.id == bindparam("customer_id"))
+    .values(balance=_customers.c.balance + bindparam("amount"), updated_at=bindparam("now"))
+    .returning(_customers.c.balance)
+)
+
+
 async def move(
     session: AsyncSession,
     customer: Customer,
@@ -61,18 +98,28 @@ async def move(
 ) -> None:
     """Apply a received amount and/or a delivered amount (negative to undo) dated ``on``.
 
-    The customer must have been locked with ``lock_customer`` in this transaction.
+    The customer must have been locked with ``lock_customer`` in this transaction. The month's
+    totals and the balance are moved by statements of their own (no read first); the customer
+    object is told the new balance as the database has it.
     """
     if received == 0 and delivered == 0:
         return
-    customer.balance += received - delivered
-    key = (customer.id, month_of(on))
-    total = await session.get(MonthlyTotal, key)
-    if total is None:
-        total = MonthlyTotal(customer_id=customer.id, month=key[1], received=0, delivered=0)
-        session.add(total)
-    total.received += received
-    total.delivered += delivered
+    await _ADD_TO_MONTH[session.get_bind().dialect.name].all(
+        session,
+        {
+            "customer_id": customer.id,
+            "month": month_of(on),
+            "received": received,
+            "delivered": delivered,
+        },
+    )
+    now = utcnow()
+    row = await _MOVE_BALANCE.first(
+        session, {"customer_id": customer.id, "amount": received - delivered, "now": now}
+    )
+    assert row is not None  # the row is locked by this transaction
+    set_committed_value(customer, "balance", row["balance"])
+    set_committed_value(customer, "updated_at", now)
     await clear_invoicing_if_settled(session, customer)
     await session.flush()
 
@@ -90,7 +137,7 @@ async def clear_invoicing_if_settled(session: AsyncSession, customer: Customer) 
     customer.next_invoice_date = None
     customer.billing_instructions = None
     customer.version += 1
-    audit.record(
+    await audit.record(
         session,
         principal_id=None,
         action="customer.invoicing_cleared",
@@ -142,7 +189,10 @@ async def rebuild(session: AsyncSession, customer: Customer) -> None:
     existing = {
         t.month: t
         for t in await session.scalars(
-            select(MonthlyTotal).where(MonthlyTotal.customer_id == customer.id)
+            select(MonthlyTotal)
+            .where(MonthlyTotal.customer_id == customer.id)
+            # The money writes move the totals without the ORM: never trust a loaded copy.
+            .execution_options(populate_existing=True)
         )
     }
     for month, total in existing.items():

@@ -221,7 +221,7 @@ async def create_customer(
     except IntegrityError as exc:
         await _explain_integrity_error(session, exc, body.tax_id, None)
         raise
-    audit.record(
+    await audit.record(
         session,
         principal_id=principal.id,
         action="customer.create",
@@ -262,7 +262,7 @@ async def update_customer(
     except IntegrityError as exc:
         await _explain_integrity_error(session, exc, new_tax_id, customer.id)
         raise
-    audit.record(
+    await audit.record(
         session,
         principal_id=principal.id,
         action="customer.update",
@@ -304,7 +304,7 @@ async def delete_customer(
     except IntegrityError:
         # History written in parallel by a path that did not lock the customer.
         raise _has_history(customer) from None
-    audit.record(
+    await audit.record(
         session,
         principal_id=principal.id,
         action="customer.delete",

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, bindparam, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from custledger.kit import clock
-from custledger.kit.db import Base, BigId, JSONColumn
+from custledger.kit.db import Base, BigId, JSONColumn, Prepared, table
 from custledger.kit.requestid import current_request_id
 
 
@@ -49,7 +49,16 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, A
     }
 
 
-def record(
+_audit = table(AuditEntry)
+# Every column but the id; built once: nearly every write adds a row.
+_INSERT = Prepared(
+    insert(_audit)
+    .values({c.name: bindparam(c.name) for c in _audit.c if c.name != "id"})
+    .returning(_audit.c.id)
+)
+
+
+async def record(
     session: AsyncSession,
     *,
     principal_id: int | None,
@@ -60,8 +69,9 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
-) -> AuditEntry:
-    """Add an audit row to the session (flushed and committed with the change it records).
+) -> int:
+    """Write an audit row in the session's transaction (committed or rolled back with the
+    change it records); its id.
 
     Pass both ``before`` and ``after`` for an update (only changed fields are kept), only
     ``after`` for a creation and only ``before`` for a deletion (the whole row is kept).
@@ -75,15 +85,18 @@ def record(
         }
     if extra:
         changes.update({k: _plain(v) for k, v in extra.items()})
-    entry = AuditEntry(
-        occurred_at=clock.now(),
-        principal_id=principal_id,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        customer_id=customer_id,
-        changes=changes,
-        request_id=current_request_id(),
+    row = await _INSERT.first(
+        session,
+        {
+            "occurred_at": clock.now(),
+            "principal_id": principal_id,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "customer_id": customer_id,
+            "changes": changes,
+            "request_id": current_request_id(),
+        },
     )
-    session.add(entry)
-    return entry
+    assert row is not None
+    return int(row["id"])

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar
 
@@ -18,6 +19,7 @@ from sqlalchemy import (
     MetaData,
     Select,
     String,
+    Table,
     TypeDecorator,
     event,
     select,
@@ -26,7 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy import Sequence as SqlSequence
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -34,6 +37,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.dml import UpdateBase
 
 from custledger.config import Settings, get_settings
 
@@ -220,35 +224,49 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RowData = Mapping[Any, Any]  # read by column name
 
 
-class Prepared:
-    """A read built once and run many times with bound parameters; rows are read by name.
+# What ``Prepared`` runs: a select, or an insert, update or delete.
+Statement = Select[*tuple[Any, ...]] | UpdateBase
 
-    In a reading request on PostgreSQL (an autocommit session) it runs on the driver's own
-    connection with its SQL compiled once: for the short reads every request makes (the
-    principal, a customer, a statement page) SQLAlchemy's per-execution work costs several
-    times what asyncpg spends. A read marked ``standalone`` (its answer need not be part of
-    the request's transaction: the principal behind the token) does so in writing requests
-    too. Anywhere else (SQLite, a read inside a write) it runs through the session. Driver
-    errors are raised as SQLAlchemy's, so they answer as every other database error does (a
-    503 when the database is away or too slow).
+
+def table(model: type[Base]) -> Table:
+    """A mapped class's table, for statements that bypass the ORM."""
+    found = model.__table__
+    assert isinstance(found, Table)
+    return found
+
+
+class Prepared:
+    """A statement built once and run many times with bound parameters; rows are read by name.
+
+    On PostgreSQL it runs on the driver's own connection with its SQL compiled once: for the
+    short statements every request makes (the principal, a customer, a statement page, the
+    rows a payment writes) SQLAlchemy's per-execution work costs several times what asyncpg
+    spends. It does so in a reading request (an autocommit session), inside a writing request
+    once its transaction is open on the driver (the session's pending changes are flushed
+    first, as the session would before a query), and anywhere for a read marked
+    ``standalone`` (its answer need not be part of the request's transaction: the principal
+    behind the token). Otherwise (SQLite, a writing request's first statement, which opens
+    the transaction) it runs through the session. Driver errors are raised as SQLAlchemy's,
+    so they answer as every other database error does (a 409 for a constraint, a 503 when
+    the database is away or too slow). Statements that return no rows give ``[]``.
     """
 
-    def __init__(self, statement: Select[*tuple[Any, ...]], *, standalone: bool = False) -> None:
+    def __init__(self, statement: Statement, *, standalone: bool = False) -> None:
         self.statement = statement
         self.standalone = standalone
-        self._compiled: tuple[str, tuple[str, ...], dict[str, Any]] | None = None
+        self._compiled: tuple[str, tuple[_Bind, ...]] | None = None
 
     async def all(self, session: AsyncSession, params: Mapping[str, Any]) -> Sequence[RowData]:
-        if not _on_driver(session, self.standalone):
-            found: Sequence[RowData] = (
-                (await session.execute(self.statement, params)).mappings().all()
-            )
+        fairy = await self._driver(session)
+        if fairy is None:
+            result = await session.execute(self.statement, params)
+            if isinstance(result, CursorResult) and not result.returns_rows:
+                return []
+            found: Sequence[RowData] = result.mappings().all()
             return found
-        sql, names, defaults = self._sql(session)
-        values = [params[name] if name in params else defaults[name] for name in names]
-        fairy = await (await session.connection()).get_raw_connection()
         driver = fairy.driver_connection
-        assert driver is not None
+        sql, binds = self._sql(session)
+        values = [bind.value(params) for bind in binds]
         try:
             rows: Sequence[RowData] = await driver.fetch(sql, *values)
         except Exception as exc:
@@ -257,6 +275,8 @@ class Prepared:
                 fairy.invalidate(exc)  # the pool must not hand this connection out again
             if isinstance(exc, OSError):
                 raise
+            if str(getattr(exc, "sqlstate", None) or "").startswith("23"):  # a constraint
+                raise IntegrityError(sql, values, exc) from exc
             raise DBAPIError(sql, values, exc, connection_invalidated=lost) from exc
         return rows
 
@@ -264,19 +284,64 @@ class Prepared:
         rows = await self.all(session, params)
         return rows[0] if rows else None
 
-    def _sql(self, session: AsyncSession) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    async def _driver(self, session: AsyncSession) -> Any:
+        """The pooled connection to run on directly, or None for the session."""
+        bind = session.bind
+        if not isinstance(bind, AsyncEngine) or bind.dialect.name != "postgresql":
+            return None
+        reading = bind.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+        fairy = await _pooled_connection(session)
+        if reading or self.standalone:
+            return fairy
+        driver = fairy.driver_connection
+        assert driver is not None
+        if not driver.is_in_transaction():
+            return None  # the session opens the transaction with this statement
+        if session.new or session.dirty or session.deleted:
+            await session.flush()
+        return fairy
+
+    def _sql(self, session: AsyncSession) -> tuple[str, tuple[_Bind, ...]]:
         if self._compiled is None:
             compiled = self.statement.compile(dialect=session.get_bind().dialect)
-            names = tuple(compiled.positiontup or ())
-            self._compiled = (compiled.string, names, dict(compiled.params))
+            # The column types' own conversions (JSON to text, the UTC check of times), as
+            # SQLAlchemy applies them when it executes.
+            processors = compiled._bind_processors
+            binds = []
+            for name in compiled.positiontup or ():
+                processor = processors.get(name)
+                assert processor is None or callable(processor)  # no expanding IN lists here
+                binds.append(_Bind(name, compiled.params[name], processor))
+            self._compiled = (compiled.string, tuple(binds))
         return self._compiled
 
 
-def _on_driver(session: AsyncSession, standalone: bool) -> bool:
-    bind = session.bind
-    if not isinstance(bind, AsyncEngine) or bind.dialect.name != "postgresql":
-        return False
-    return standalone or bind.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+async def _pooled_connection(session: AsyncSession) -> Any:
+    """The session's pooled connection, looked up once per session transaction (the session
+    keeps one connection until its transaction ends)."""
+    transaction = session.sync_session.get_transaction()
+    held = session.info.get(_HELD)
+    if held is None or held[0] is not transaction or not held[1].is_valid:
+        fairy = await (await session.connection()).get_raw_connection()
+        held = (session.sync_session.get_transaction(), fairy)
+        session.info[_HELD] = held
+    return held[1]
+
+
+_HELD = "custledger.pooled_connection"
+
+
+@dataclass(frozen=True, slots=True)
+class _Bind:
+    """One positional parameter of a prebuilt statement."""
+
+    name: str
+    default: Any
+    processor: Callable[[Any], Any] | None
+
+    def value(self, params: Mapping[str, Any]) -> Any:
+        given = params.get(self.name, self.default)
+        return given if self.processor is None else self.processor(given)
 
 
 async def session_scope(request: Request) -> AsyncIterator[AsyncSession]:

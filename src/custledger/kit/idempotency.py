@@ -33,6 +33,8 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
+    insert,
+    literal,
     select,
 )
 from sqlalchemy.exc import IntegrityError
@@ -42,7 +44,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from custledger.auth.dependencies import CurrentPrincipal
 from custledger.config import get_settings
 from custledger.kit import clock
-from custledger.kit.db import Base, BigId, JSONColumn, Session, is_postgres
+from custledger.kit.db import (
+    Base,
+    BigId,
+    JSONColumn,
+    Prepared,
+    RowData,
+    Session,
+    is_postgres,
+    table,
+)
 from custledger.kit.errors import Conflict, Unprocessable
 from custledger.kit.jsonutil import dumps, loads
 
@@ -78,10 +89,10 @@ class IdempotencyRecord(Base):
 class IdempotentReplay(Exception):
     """Carries the stored response as plain values: the session is rolled back after this."""
 
-    def __init__(self, record: IdempotencyRecord) -> None:
-        self.status_code = record.status_code or 200
-        self.body = record.response_body or b""
-        self.headers = dict(record.response_headers or {})
+    def __init__(self, record: RowData) -> None:
+        self.status_code = record["status_code"] or 200
+        self.body = bytes(record["response_body"] or b"")
+        self.headers = dict(record["response_headers"] or {})
 
 
 def _fingerprint(request: Request, body: bytes) -> str:
@@ -119,28 +130,45 @@ class Claim:
 
 
 # Built once: they run on every POST with a key.
-_TRY_LOCK = select(func.pg_try_advisory_xact_lock(bindparam("lock_id", type_=BigInteger)))
-_RECORD = select(IdempotencyRecord).where(
-    IdempotencyRecord.principal_id == bindparam("principal_id"),
-    IdempotencyRecord.key == bindparam("key"),
+_keys = table(IdempotencyRecord)
+_WHERE_KEY = (_keys.c.principal_id == bindparam("principal_id")) & (_keys.c.key == bindparam("key"))
+_RECORD = Prepared(select(_keys).where(_WHERE_KEY))
+# PostgreSQL: the lock and the stored record in one round trip (one row, the record's columns
+# null when there is none). The record is read in the statement's snapshot, which may predate
+# the commit of a request that held the lock a moment before: that request's record is then
+# not seen, and this one, after doing its work, fails to store its own (the unique key) and
+# answers 409 with nothing written; the client's retry gets the replay.
+_CLAIM = Prepared(
+    select(
+        func.pg_try_advisory_xact_lock(bindparam("lock_id", type_=BigInteger)).label("claimed"),
+        *_keys.c,
+    ).select_from(select(literal(1)).subquery().outerjoin(_keys, _WHERE_KEY))
+)
+_FORGET = Prepared(delete(_keys).where(_WHERE_KEY))
+_STORE = Prepared(
+    insert(_keys).values({c.name: bindparam(c.name) for c in _keys.c if c.name != "id"})
 )
 
 
 async def _claim(session: AsyncSession, claim: Claim) -> None:
     """Make this request the only one running under the key, or answer for it: the stored
     response (a replay), 422 for another body, 409 while another request holds the key."""
+    where = {"principal_id": claim.principal_id, "key": claim.key}
     if is_postgres(session):
         lock_id = _lock_id(claim.principal_id, claim.key)
-        if not await session.scalar(_TRY_LOCK, {"lock_id": lock_id}):
+        found = await _CLAIM.first(session, {**where, "lock_id": lock_id})
+        assert found is not None
+        if not found["claimed"]:
             raise _in_flight()
-    existing = await session.scalar(_RECORD, {"principal_id": claim.principal_id, "key": claim.key})
+        existing = found if found["id"] is not None else None
+    else:
+        existing = await _RECORD.first(session, where)
     if existing is None:
         return
-    if existing.expires_at <= clock.now() or existing.state != COMPLETED:
-        await session.delete(existing)
-        await session.flush()
+    if existing["expires_at"] <= clock.now() or existing["state"] != COMPLETED:
+        await _FORGET.all(session, where)
         return
-    if existing.fingerprint != claim.fingerprint:
+    if existing["fingerprint"] != claim.fingerprint:
         raise Unprocessable(
             "This Idempotency-Key was already used with a different request body. "
             "Use a new key for a new request.",
@@ -170,22 +198,22 @@ class Idempotency:
             body = dumps(content)
         if self.claim is not None:
             now = clock.now()
-            self._session.add(
-                IdempotencyRecord(
-                    principal_id=self.claim.principal_id,
-                    key=self.claim.key,
-                    fingerprint=self.claim.fingerprint,
-                    state=COMPLETED,
-                    status_code=status_code,
-                    response_body=body,
-                    response_headers=headers or {},
-                    customer_id=customer_id,
-                    created_at=now,
-                    expires_at=now + timedelta(hours=get_settings().idempotency_ttl_hours),
-                )
-            )
             try:
-                await self._session.flush()
+                await _STORE.all(
+                    self._session,
+                    {
+                        "principal_id": self.claim.principal_id,
+                        "key": self.claim.key,
+                        "fingerprint": self.claim.fingerprint,
+                        "state": COMPLETED,
+                        "status_code": status_code,
+                        "response_body": body,
+                        "response_headers": headers or {},
+                        "customer_id": customer_id,
+                        "created_at": now,
+                        "expires_at": now + timedelta(hours=get_settings().idempotency_ttl_hours),
+                    },
+                )
             except IntegrityError:
                 raise _in_flight() from None  # only without the lock: another process won
         return Response(

@@ -153,7 +153,7 @@ async def merge(
     # cleared if the survivor is out of debt.
     await balance.rebuild(session, survivor)
 
-    entry = audit.record(
+    audit_id = await audit.record(
         session,
         principal_id=principal.id,
         action=ACTION,
@@ -163,7 +163,7 @@ async def merge(
         before=source_row,
         extra={"merged_into": survivor.id, "moved": moved},
     )
-    audit.record(
+    await audit.record(
         session,
         principal_id=principal.id,
         action=ACTION,
@@ -185,4 +185,4 @@ async def merge(
     )
     await session.flush()
     await repository.delete_customer(session, source)
-    return Outcome(survivor=survivor, moved=moved, audit_id=entry.id)
+    return Outcome(survivor=survivor, moved=moved, audit_id=audit_id)

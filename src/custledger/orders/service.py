@@ -284,7 +284,7 @@ async def create_order(session: AsyncSession, principal: Principal, data: OrderC
         if data.payment_terms == "credit":
             customer.credit_reserved += data.total
     await session.flush()
-    audit.record(
+    await audit.record(
         session,
         principal_id=principal.id,
         action="order.create",
@@ -379,7 +379,7 @@ async def deliver(
         order.status = "delivered"
     order.version += 1
     await session.flush()
-    audit.record(
+    await audit.record(
         session,
         principal_id=principal.id,
         action="order.deliver",
@@ -456,7 +456,7 @@ async def _close(
     order.closed_on = clock.today()
     order.version += 1
     await session.flush()
-    audit.record(
+    await audit.record(
         session,
         principal_id=principal.id,
         action=CLOSING_ACTIONS[status],

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, delete, select
+from sqlalchemy import Row, Select, bindparam, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from custledger.auth.models import PrincipalRow
 from custledger.customers.models import Customer
+from custledger.kit.db import Prepared, table
 from custledger.payments.models import Cheque, Payment
 
 # A flat result row of a Core select (columns by name).
@@ -46,6 +47,37 @@ def _rows() -> Select[*tuple[Any, ...]]:
         .join(PrincipalRow, PrincipalRow.id == Payment.recorded_by_id)
         .outerjoin(Cheque, Cheque.payment_id == Payment.id)
     )
+
+
+# Every column a new payment is written with (the row's defaults are not applied by a prebuilt
+# statement: the service gives them all).
+PAYMENT_COLUMNS = (
+    "customer_id",
+    "order_number",
+    "recorded_by_id",
+    "method",
+    "amount",
+    "due_date",
+    "received_on",
+    "details",
+    "version",
+    "created_at",
+    "updated_at",
+)
+_payments = table(Payment)
+# Built once: the busiest write.
+_INSERT = Prepared(
+    insert(_payments)
+    .values({name: bindparam(name) for name in PAYMENT_COLUMNS})
+    .returning(_payments.c.id)
+)
+
+
+async def insert_payment(session: AsyncSession, values: dict[str, Any]) -> int:
+    """Write a payment row; its id."""
+    row = await _INSERT.first(session, values)
+    assert row is not None
+    return int(row["id"])
 
 
 async def customer_exists(session: AsyncSession, customer_id: int) -> bool:

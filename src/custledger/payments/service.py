@@ -28,6 +28,7 @@ from custledger.auth.principal import Principal
 from custledger.balance import service as balance
 from custledger.customers.models import Customer
 from custledger.kit import audit, clock
+from custledger.kit.db import utcnow
 from custledger.kit.errors import (
     Conflict,
     Forbidden,
@@ -349,19 +350,22 @@ async def _insert(
     details: str | None,
     cheque: ChequeIn | None,
 ) -> tuple[Payment, Cheque | None]:
-    payment = Payment(
-        customer_id=customer.id,
-        order_number=order_number,
-        recorded_by_id=principal.id,
-        method=method,
-        amount=amount,
-        due_date=due_date or received_on or clock.today(),
-        received_on=received_on,
-        details=details,
-        version=1,
-    )
-    session.add(payment)
-    await session.flush()
+    now = utcnow()
+    values = {
+        "customer_id": customer.id,
+        "order_number": order_number,
+        "recorded_by_id": principal.id,
+        "method": method,
+        "amount": amount,
+        "due_date": due_date or received_on or clock.today(),
+        "received_on": received_on,
+        "details": details,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+    # Written by a prebuilt statement; the object is the row as written (not in the session).
+    payment = Payment(id=await repository.insert_payment(session, values), **values)
     stored_cheque = None
     if cheque is not None:
         stored_cheque = Cheque(
@@ -372,7 +376,7 @@ async def _insert(
         session.add(stored_cheque)
         await session.flush()
     await _rebalance(session, customer, None, effect_of(received_on, amount))
-    audit.record(
+    await audit.record(
         session,
         principal_id=principal.id,
         action="payment.create",
@@ -527,7 +531,7 @@ async def update_payment(
     payment.version += 1
     await session.flush()
     await _rebalance(session, customer, old_effect, effect_of(received_on, amount))
-    audit.record(
+    await audit.record(
         session,
         principal_id=principal.id,
         action="payment.update",
@@ -593,7 +597,7 @@ async def delete_payment(
     old_effect = effect_of(payment.received_on, payment.amount)
     await repository.delete_payment(session, payment.id)
     await _rebalance(session, customer, old_effect, None)
-    audit.record(
+    await audit.record(
         session,
         principal_id=principal.id,
         action="payment.delete",

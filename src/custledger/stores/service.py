@@ -37,7 +37,7 @@ async def create_store(
     await session.flush()
     store.quick_sale_customer_id = quick_sale.id
     await session.flush()
-    audit.record(
+    await audit.record(
         session,
         principal_id=actor_id,
         action="store.create",
@@ -67,7 +67,7 @@ async def rename_store(session: AsyncSession, store_id: int, name: str, actor_id
     before = snapshot(store)
     store.name = name
     await session.flush()
-    audit.record(
+    await audit.record(
         session,
         principal_id=actor_id,
         action="store.update",

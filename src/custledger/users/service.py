@@ -74,7 +74,7 @@ async def create_user(
     )
     session.add(row)
     await session.flush()
-    audit.record(
+    await audit.record(
         session,
         principal_id=actor_id,
         action="user.create",
@@ -110,7 +110,7 @@ async def create_api_client(
     )
     session.add(row)
     await session.flush()
-    audit.record(
+    await audit.record(
         session,
         principal_id=actor_id,
         action="api_client.create",
@@ -174,7 +174,7 @@ async def update_principal(
     row.version += 1
     await session.flush()
     extra = {"credentials_changed": True} if password is not None or rotate_secret else None
-    audit.record(
+    await audit.record(
         session,
         principal_id=actor_id,
         action=f"{'user' if row.kind == USER else 'api_client'}.update",
