@@ -28,7 +28,11 @@ class Settings(BaseSettings):
     business_name: str = "custledger demo"
     # A query running longer than this is cancelled and answered with a 503.
     statement_timeout_ms: int = Field(default=15_000, ge=100)
-    db_pool_size: int = Field(default=10, ge=1)
+    # Connections each worker keeps open (PostgreSQL), and how many more it may open for a
+    # burst (closed again once returned). Keep the steady concurrency of a worker within the
+    # pool: a connection opened per request costs PostgreSQL a new backend process.
+    db_pool_size: int = Field(default=20, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     idempotency_ttl_hours: int = Field(default=48, ge=24)
     log_level: str = "INFO"

@@ -157,7 +157,7 @@ def make_engine(settings: Settings | None = None, **overrides: Any) -> AsyncEngi
         return engine
     options: dict[str, Any] = {
         "pool_size": settings.db_pool_size,
-        "max_overflow": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
         # No pre-ping round trip per checkout: a connection broken by a database restart
         # fails its request once (a 503) and SQLAlchemy then recycles the whole pool.
         "pool_pre_ping": False,
