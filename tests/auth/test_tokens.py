@@ -12,6 +12,7 @@ from jose import jwt
 from custledger.auth import tokens
 from custledger.config import get_settings
 from custledger.kit import clock
+from custledger.kit.errors import Unauthorized
 from tests.conftest import TEST_PASSWORD
 
 TOKEN = "/api/v1/auth/token"
@@ -115,6 +116,26 @@ async def test_expired_token_is_401(client, owner):
     with clock.pinned(datetime.now(UTC) - timedelta(hours=5)):
         token, _ = tokens.issue(get_settings(), owner.id)
     assert (await _me(client, token)).status_code == 401
+
+
+async def test_a_token_that_worked_is_401_once_it_expires(client, owner):
+    """A token's signature is checked once per worker; its lifetime on every request."""
+    issued = datetime.now(UTC)
+    with clock.pinned(issued):
+        token, ttl = tokens.issue(get_settings(), owner.id)
+        assert (await _me(client, token)).status_code == 200
+    with clock.pinned(issued + timedelta(seconds=ttl - 1)):
+        assert (await _me(client, token)).status_code == 200
+    with clock.pinned(issued + timedelta(seconds=ttl)):
+        assert (await _me(client, token)).status_code == 401
+
+
+async def test_a_token_is_401_under_another_secret_after_it_worked(client, owner):
+    token, _ = tokens.issue(get_settings(), owner.id)
+    assert (await _me(client, token)).status_code == 200
+    other = get_settings().model_copy(update={"secret_key": "another-secret-" + "x" * 40})
+    with pytest.raises(Unauthorized):
+        tokens.principal_id_of(other, token)
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from functools import lru_cache
 
 from jose import JWTError, jwt
 
@@ -35,33 +36,44 @@ def issue(settings: Settings, principal_id: int) -> tuple[str, int]:
 def principal_id_of(settings: Settings, token: str) -> int:
     """The principal id a valid token names; 401 for anything else."""
     try:
-        header = jwt.get_unverified_header(token)
-        if header.get("alg") != ALGORITHM:
-            raise JWTError("unexpected algorithm")
-        claims = jwt.decode(
-            token,
-            settings.secret_key,
-            algorithms=[ALGORITHM],
-            audience=settings.token_audience,
-            issuer=settings.token_issuer,
-            # Times are judged below against the business clock, which tests can pin
-            # (jose's require_exp would switch its own wall-clock check back on).
-            options={"verify_exp": False, "verify_iat": False, "verify_nbf": False},
+        subject, not_before, expires = _checked(
+            token, settings.secret_key, settings.token_audience, settings.token_issuer
         )
-        missing = [claim for claim in REQUIRED_CLAIMS if claim not in claims]
-        if missing:
-            raise JWTError(f"missing claims: {missing}")
         now = int(clock.now().timestamp())
-        if int(claims["exp"]) <= now:
+        if expires <= now:
             raise JWTError("expired")
-        if int(claims.get("nbf", claims["iat"])) > now + CLOCK_SKEW_SECONDS:
+        if not_before > now + CLOCK_SKEW_SECONDS:
             raise JWTError("not yet valid")
-        if not isinstance(claims["sub"], str) or not claims["sub"].isdigit():
-            raise JWTError("bad subject")
-        return int(str(claims["sub"]))
+        return subject
     except (JWTError, ValueError, KeyError, TypeError):
         raise Unauthorized(
             "The access token is missing, invalid or expired.",
             type="invalid-token",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         ) from None
+
+
+@lru_cache(maxsize=4096)
+def _checked(token: str, secret_key: str, audience: str, issuer: str) -> tuple[int, int, int]:
+    """Subject, not-before and expiry of a token whose algorithm, signature, audience, issuer
+    and claims are right; raises otherwise. A token's signature is checked once per worker
+    (what was checked is the cache key); its times are judged on every use."""
+    header = jwt.get_unverified_header(token)
+    if header.get("alg") != ALGORITHM:
+        raise JWTError("unexpected algorithm")
+    claims = jwt.decode(
+        token,
+        secret_key,
+        algorithms=[ALGORITHM],
+        audience=audience,
+        issuer=issuer,
+        # Times are judged by the caller against the business clock, which tests can pin
+        # (jose's require_exp would switch its own wall-clock check back on).
+        options={"verify_exp": False, "verify_iat": False, "verify_nbf": False},
+    )
+    missing = [claim for claim in REQUIRED_CLAIMS if claim not in claims]
+    if missing:
+        raise JWTError(f"missing claims: {missing}")
+    if not isinstance(claims["sub"], str) or not claims["sub"].isdigit():
+        raise JWTError("bad subject")
+    return int(claims["sub"]), int(claims.get("nbf", claims["iat"])), int(claims["exp"])
