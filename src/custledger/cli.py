@@ -79,6 +79,8 @@ def serve(
         proxy_headers=True,
         server_header=False,
         log_level=get_settings().log_level.lower(),
+        # One access line per request, ours (JSON, with the request id): not uvicorn's too.
+        access_log=False,
     )
 
 
