@@ -20,6 +20,7 @@ from custledger.kit.db import get_database
 from custledger.kit.errors import install_error_handlers, problem_response
 from custledger.kit.idempotency import install_replay_handler
 from custledger.kit.middleware import BodyLimit, RequestContext
+from custledger.kit.routes import API_PREFIX, add_routes
 from custledger.merge.router import router as merge_router
 from custledger.orders.router import router as orders_router
 from custledger.payments.router import router as payments_router
@@ -28,7 +29,6 @@ from custledger.statement.router import router as statement_router
 from custledger.stores.router import router as stores_router
 from custledger.users.router import router as users_router
 
-API_PREFIX = "/api/v1"
 FRONTEND_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
 
 DESCRIPTION = """
@@ -79,20 +79,20 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     install_replay_handler(app)
 
-    # Included one by one under the prefix, not through a nested router: route matching then
-    # walks one flat list.
-    for router in (
-        auth_router,
-        users_router,
-        stores_router,
-        customers_router,
-        payments_router,
-        orders_router,
-        statement_router,
-        reports_router,
-        merge_router,
-    ):
-        app.include_router(router, prefix=API_PREFIX)
+    add_routes(
+        app,
+        (
+            customers_router,
+            statement_router,
+            payments_router,
+            orders_router,
+            reports_router,
+            merge_router,
+            auth_router,
+            users_router,
+            stores_router,
+        ),
+    )
 
     @app.get("/healthz", tags=["operations"], operation_id="healthz")
     async def healthz() -> dict[str, str]:

@@ -4,7 +4,7 @@ import base64
 import binascii
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Header, Response
+from fastapi import Form, Header, Response
 
 from custledger.auth import service, tokens
 from custledger.auth.dependencies import CurrentPrincipal
@@ -13,10 +13,11 @@ from custledger.auth.schemas import Me, StoreRef, Token
 from custledger.config import get_settings
 from custledger.kit.db import Session
 from custledger.kit.errors import DomainError, problems
+from custledger.kit.routes import api_router
 from custledger.kit.schemas import NO_CONTROL, PlainText
 from custledger.stores import service as stores
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = api_router("/auth", tags=["auth"])
 
 FormText = Annotated[PlainText | None, Form(max_length=512, json_schema_extra=NO_CONTROL)]
 

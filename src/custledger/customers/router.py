@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 from fastapi.responses import StreamingResponse
 
 from custledger.auth.dependencies import CustomersRead, CustomersWrite, SalesManage
@@ -25,9 +25,10 @@ from custledger.kit.etag import IfMatch, etag, expected_versions
 from custledger.kit.idempotency import Idempotent
 from custledger.kit.jsonutil import dumps
 from custledger.kit.pagination import Cursor, Page, limit_query
+from custledger.kit.routes import api_router
 from custledger.kit.schemas import MAX_ID, NO_CONTROL, Id, PlainText
 
-router = APIRouter(tags=["customers"])
+router = api_router(tags=["customers"])
 
 
 async def customer_filters(

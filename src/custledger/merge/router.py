@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import Response
 
 from custledger.auth.dependencies import Owner
@@ -12,6 +12,7 @@ from custledger.kit.db import Session
 from custledger.kit.errors import problems
 from custledger.kit.idempotency import Idempotent
 from custledger.kit.money import format_money
+from custledger.kit.routes import api_router
 from custledger.kit.schemas import MAX_ID, Id
 from custledger.merge import service
 from custledger.merge.schemas import (
@@ -22,7 +23,7 @@ from custledger.merge.schemas import (
     merge_customer,
 )
 
-router = APIRouter(tags=["merge"])
+router = api_router(tags=["merge"])
 
 SourceId = Annotated[
     int,

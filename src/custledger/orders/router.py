@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
+from fastapi import Body, Query
 from fastapi.responses import Response
 
 from custledger.auth.dependencies import CustomersRead, OrdersWrite
@@ -13,6 +13,7 @@ from custledger.kit.db import Session
 from custledger.kit.errors import problems
 from custledger.kit.idempotency import Idempotent
 from custledger.kit.pagination import Cursor, Page, limit_query
+from custledger.kit.routes import api_router
 from custledger.kit.schemas import MAX_ID, Id
 from custledger.orders import service
 from custledger.orders.schemas import (
@@ -23,7 +24,7 @@ from custledger.orders.schemas import (
     Purchase,
 )
 
-router = APIRouter(tags=["orders"])
+router = api_router(tags=["orders"])
 
 PageSize = Annotated[int, limit_query(50, 200)]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import Path, Query, Response
 
 from custledger.auth.dependencies import PaymentsRead, PaymentsWrite
 from custledger.kit.db import Session
@@ -12,6 +12,7 @@ from custledger.kit.errors import problems
 from custledger.kit.etag import IfMatch, etag, expected_versions
 from custledger.kit.idempotency import Idempotent
 from custledger.kit.pagination import Cursor, Page, limit_query
+from custledger.kit.routes import api_router
 from custledger.kit.schemas import Id
 from custledger.payments import service
 from custledger.payments.schemas import (
@@ -24,7 +25,7 @@ from custledger.payments.schemas import (
     StatusFilter,
 )
 
-router = APIRouter(tags=["payments"])
+router = api_router(tags=["payments"])
 
 
 @router.get(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import Response, StreamingResponse
 
 from custledger.auth.dependencies import CustomersRead, PaymentsRead, SalesManage
@@ -10,11 +10,12 @@ from custledger.kit import clock
 from custledger.kit.db import Session
 from custledger.kit.errors import problems
 from custledger.kit.pagination import Cursor, Page, limit_query
+from custledger.kit.routes import api_router
 from custledger.kit.schemas import Id, IdField, IsoDate
 from custledger.reports import service
 from custledger.reports.schemas import AgeingReport, CreditReport, OverdueItem
 
-router = APIRouter(tags=["reports"])
+router = api_router(tags=["reports"])
 
 StoreFilter = Annotated[
     IdField | None, Query(description="Only customers of this store (their home store).")

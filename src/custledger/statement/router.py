@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import Response, StreamingResponse
 
 from custledger.auth.dependencies import CustomersRead
@@ -12,11 +12,12 @@ from custledger.kit.db import Session
 from custledger.kit.errors import problems
 from custledger.kit.jsonutil import dumps
 from custledger.kit.pagination import Cursor, limit_query
+from custledger.kit.routes import api_router
 from custledger.kit.schemas import Id, IsoDate
 from custledger.statement import export, service
 from custledger.statement.schemas import ExportFormat, StatementPage
 
-router = APIRouter(tags=["statement"])
+router = api_router(tags=["statement"])
 
 FinancialOnly = Annotated[
     bool,

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from custledger.auth.dependencies import CurrentPrincipal, Owner
 from custledger.kit.db import Session
 from custledger.kit.errors import problems
+from custledger.kit.routes import api_router
 from custledger.kit.schemas import Id
 from custledger.stores import repository, service
 from custledger.stores.schemas import StoreCreate, StoreOut, StorePatch
 
-router = APIRouter(prefix="/stores", tags=["stores"])
+router = api_router("/stores", tags=["stores"])
 
 
 @router.get("", operation_id="stores-list", responses=problems())

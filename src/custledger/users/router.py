@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from custledger.auth.dependencies import Owner
 from custledger.kit.db import Session
 from custledger.kit.errors import problems
+from custledger.kit.routes import api_router
 from custledger.kit.schemas import Id
 from custledger.users import service
 from custledger.users.schemas import (
@@ -20,7 +21,7 @@ from custledger.users.schemas import (
     UserPatch,
 )
 
-router = APIRouter(tags=["users"])
+router = api_router(tags=["users"])
 
 
 @router.get("/users", operation_id="users-list", responses=problems(403))
