@@ -31,6 +31,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -188,13 +189,8 @@ class Database:
         # Under READ COMMITTED every statement takes its own snapshot inside a transaction
         # too, so a read loses nothing; reads that need one snapshot (the exports) open a
         # REPEATABLE READ transaction of their own.
-        self.read_sessionmaker = (
-            self.sessionmaker
-            if self.is_sqlite
-            else async_sessionmaker(
-                self.engine.execution_options(isolation_level="AUTOCOMMIT"),
-                expire_on_commit=False,
-            )
+        self.read_engine = (
+            None if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         )
         # SQLite has one writer at a time: writing requests of this process queue here instead
         # of failing with "database is locked" when their read snapshot went stale.
@@ -287,9 +283,10 @@ class Prepared:
     async def _driver(self, session: AsyncSession) -> Any:
         """The pooled connection to run on directly, or None for the session."""
         bind = session.bind
-        if not isinstance(bind, AsyncEngine) or bind.dialect.name != "postgresql":
+        if bind is None or bind.dialect.name != "postgresql":
             return None
-        reading = bind.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+        engine = bind.engine if isinstance(bind, AsyncConnection) else bind
+        reading = engine.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
         fairy = await _pooled_connection(session)
         if reading or self.standalone:
             return fairy
@@ -317,13 +314,16 @@ class Prepared:
 
 
 async def _pooled_connection(session: AsyncSession) -> Any:
-    """The session's pooled connection, looked up once per session transaction (the session
-    keeps one connection until its transaction ends)."""
-    transaction = session.sync_session.get_transaction()
+    """The session's pooled connection: the one it is bound to (a reading request's), or the
+    one its transaction holds, looked up once per transaction."""
+    bind = session.bind
+    bound = bind if isinstance(bind, AsyncConnection) else None
+    owner = bound or session.sync_session.get_transaction()
     held = session.info.get(_HELD)
-    if held is None or held[0] is not transaction or not held[1].is_valid:
-        fairy = await (await session.connection()).get_raw_connection()
-        held = (session.sync_session.get_transaction(), fairy)
+    if held is None or held[0] is not owner or not held[1].is_valid:
+        connection = bound or await session.connection()
+        fairy = await connection.get_raw_connection()
+        held = (bound or session.sync_session.get_transaction(), fairy)
         session.info[_HELD] = held
     return held[1]
 
@@ -353,10 +353,15 @@ async def session_scope(request: Request) -> AsyncIterator[AsyncSession]:
     database = get_database()
     reading = request.method in READ_ONLY_METHODS
     async with AsyncExitStack() as stack:
+        if reading and database.read_engine is not None:
+            # Autocommit: nothing to commit or roll back. The session is bound to one
+            # connection taken now, which the prebuilt reads use directly (no ORM transaction).
+            connection = await stack.enter_async_context(database.read_engine.connect())
+            yield await stack.enter_async_context(AsyncSession(connection, expire_on_commit=False))
+            return
         if database.is_sqlite and not reading:
             await stack.enter_async_context(database.sqlite_writer)
-        factory = database.read_sessionmaker if reading else database.sessionmaker
-        session = await stack.enter_async_context(factory())
+        session = await stack.enter_async_context(database.sessionmaker())
         try:
             yield session
             await session.commit()
