@@ -49,26 +49,12 @@ def _rows() -> Select[*tuple[Any, ...]]:
     )
 
 
-# Every column a new payment is written with (the row's defaults are not applied by a prebuilt
-# statement: the service gives them all).
-PAYMENT_COLUMNS = (
-    "customer_id",
-    "order_number",
-    "recorded_by_id",
-    "method",
-    "amount",
-    "due_date",
-    "received_on",
-    "details",
-    "version",
-    "created_at",
-    "updated_at",
-)
 _payments = table(Payment)
-# Built once: the busiest write.
+# Built once: the busiest write. Every column but the id is bound (a prebuilt statement does
+# not apply the columns' defaults: the service gives every value).
 _INSERT = Prepared(
     insert(_payments)
-    .values({name: bindparam(name) for name in PAYMENT_COLUMNS})
+    .values({c.name: bindparam(c.name) for c in _payments.c if c.name != "id"})
     .returning(_payments.c.id)
 )
 
