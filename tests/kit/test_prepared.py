@@ -1,0 +1,117 @@
+"""``Prepared`` statements: the same answers and the same transaction as the session gives,
+whether they run through it or (PostgreSQL) on the driver's connection."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from custledger.kit.audit import AuditEntry
+from custledger.kit.db import Database, Prepared, table
+from custledger.stores.models import Store
+
+_audit = table(AuditEntry)
+_stores = table(Store)
+WRITE_AUDIT = Prepared(
+    insert(_audit)
+    .values({c.name: bindparam(c.name) for c in _audit.c if c.name != "id"})
+    .returning(_audit.c.id)
+)
+COUNT_STORES = Prepared(
+    select(func.count().label("n")).select_from(_stores).where(_stores.c.code == bindparam("code"))
+)
+WRITE_STORE = Prepared(
+    insert(_stores).values(
+        code=bindparam("code"),
+        name=bindparam("name"),
+        created_at=bindparam("now"),
+        updated_at=bindparam("now"),
+    )
+)
+
+
+def _audit_values(owner_id: int, occurred_at: datetime) -> dict[str, object]:
+    return {
+        "occurred_at": occurred_at,
+        "principal_id": owner_id,
+        "action": "x.test",
+        "entity_type": "x",
+        "entity_id": 1,
+        "customer_id": None,
+        "changes": {"after": {"a": 1}},
+        "request_id": None,
+    }
+
+
+async def _audit_rows(session) -> list[AuditEntry]:
+    return list(await session.scalars(select(AuditEntry).where(AuditEntry.action == "x.test")))
+
+
+async def test_statements_of_a_write_share_its_transaction(session, owner):
+    """The first statement opens the transaction (through the session), the next run on the
+    driver inside it: a rollback undoes both, a commit keeps both."""
+    now = datetime.now().astimezone()
+    await WRITE_AUDIT.all(session, _audit_values(owner.id, now))
+    await WRITE_AUDIT.all(session, _audit_values(owner.id, now))
+    await session.rollback()
+    assert await _audit_rows(session) == []
+
+    await WRITE_AUDIT.all(session, _audit_values(owner.id, now))
+    await WRITE_AUDIT.all(session, _audit_values(owner.id, now))
+    await session.commit()
+    assert len(await _audit_rows(session)) == 2
+
+
+async def test_column_types_convert_as_through_the_session(session, owner):
+    """JSON goes in as JSON (read back as the same object), and a naive time is refused by
+    the UTC column type, on whichever path the statement runs."""
+    now = datetime.now().astimezone()
+    await WRITE_AUDIT.all(session, _audit_values(owner.id, now))  # opens the transaction
+    await WRITE_AUDIT.all(session, _audit_values(owner.id, now))  # on the driver (PostgreSQL)
+    await session.commit()
+    assert [entry.changes for entry in await _audit_rows(session)] == [{"after": {"a": 1}}] * 2
+
+    await WRITE_AUDIT.all(session, _audit_values(owner.id, now))
+    with pytest.raises(Exception, match="naive datetime"):
+        await WRITE_AUDIT.all(session, _audit_values(owner.id, datetime.now()))
+    await session.rollback()
+
+
+async def test_pending_orm_changes_are_flushed_before_a_statement(session):
+    now = datetime.now().astimezone()
+    await WRITE_STORE.all(session, {"code": "S1", "name": "One", "now": now})  # opens it
+    session.add(Store(code="S2", name="Two"))  # pending, not flushed
+    found = await COUNT_STORES.first(session, {"code": "S2"})
+    assert found is not None and found["n"] == 1  # the session would have flushed it too
+    await session.rollback()
+
+
+async def test_a_constraint_broken_by_a_statement_is_an_integrity_error(session):
+    """Answered 409 by the error handlers, on the driver as through the session."""
+    now = datetime.now().astimezone()
+    await WRITE_STORE.all(session, {"code": "S1", "name": "One", "now": now})
+    with pytest.raises(IntegrityError):
+        await WRITE_STORE.all(session, {"code": "S1", "name": "Again", "now": now})
+    await session.rollback()
+
+
+@pytest.mark.postgres
+async def test_a_reading_session_runs_on_its_connection_without_an_orm_transaction(database):
+    """A reading request's session is bound to one autocommit connection; its prebuilt reads
+    use that connection and begin no ORM transaction."""
+    from starlette.requests import Request
+
+    from custledger.kit.db import session_scope
+
+    assert isinstance(database, Database)
+    request = Request({"type": "http", "method": "GET", "headers": []})
+    scope = session_scope(request)
+    session = await anext(scope)
+    found = await COUNT_STORES.first(session, {"code": "MAIN"})
+    assert found is not None and found["n"] == 1
+    assert not session.in_transaction()
+    with pytest.raises(StopAsyncIteration):
+        await anext(scope)
