@@ -10,16 +10,12 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from custledger.kit.audit import AuditEntry
-from custledger.kit.db import Database, Prepared, table
+from custledger.kit.db import Database, Prepared, insert_row, table
 from custledger.stores.models import Store
 
 _audit = table(AuditEntry)
 _stores = table(Store)
-WRITE_AUDIT = Prepared(
-    insert(_audit)
-    .values({c.name: bindparam(c.name) for c in _audit.c if c.name != "id"})
-    .returning(_audit.c.id)
-)
+WRITE_AUDIT = Prepared(insert_row(AuditEntry).returning(_audit.c.id))
 COUNT_STORES = Prepared(
     select(func.count().label("n")).select_from(_stores).where(_stores.c.code == bindparam("code"))
 )

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, bindparam, insert
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from custledger.kit import clock
-from custledger.kit.db import Base, BigId, JSONColumn, Prepared, table
+from custledger.kit.db import Base, BigId, JSONColumn, Prepared, insert_row, table
 from custledger.kit.requestid import current_request_id
 
 
@@ -49,13 +49,8 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, A
     }
 
 
-_audit = table(AuditEntry)
-# Every column but the id; built once: nearly every write adds a row.
-_INSERT = Prepared(
-    insert(_audit)
-    .values({c.name: bindparam(c.name) for c in _audit.c if c.name != "id"})
-    .returning(_audit.c.id)
-)
+# Built once: nearly every write adds a row.
+_INSERT = Prepared(insert_row(AuditEntry).returning(table(AuditEntry).c.id))
 
 
 async def record(

@@ -21,7 +21,9 @@ from sqlalchemy import (
     String,
     Table,
     TypeDecorator,
+    bindparam,
     event,
+    insert,
     select,
     text,
     update,
@@ -38,7 +40,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.dml import Insert, UpdateBase
 
 from custledger.config import Settings, get_settings
 
@@ -229,6 +231,13 @@ def table(model: type[Base]) -> Table:
     found = model.__table__
     assert isinstance(found, Table)
     return found
+
+
+def insert_row(model: type[Base]) -> Insert:
+    """An insert of one row of ``model`` binding every column but the id by its name. Run as
+    ``Prepared``, it applies no column defaults: the caller gives every value."""
+    found = table(model)
+    return insert(found).values({c.name: bindparam(c.name) for c in found.c if c.name != "id"})
 
 
 class Prepared:

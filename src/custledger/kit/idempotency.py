@@ -33,7 +33,6 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
-    insert,
     literal,
     select,
 )
@@ -51,6 +50,7 @@ from custledger.kit.db import (
     Prepared,
     RowData,
     Session,
+    insert_row,
     is_postgres,
     table,
 )
@@ -145,9 +145,7 @@ _CLAIM = Prepared(
     ).select_from(select(literal(1)).subquery().outerjoin(_keys, _WHERE_KEY))
 )
 _FORGET = Prepared(delete(_keys).where(_WHERE_KEY))
-_STORE = Prepared(
-    insert(_keys).values({c.name: bindparam(c.name) for c in _keys.c if c.name != "id"})
-)
+_STORE = Prepared(insert_row(IdempotencyRecord))
 
 
 async def _claim(session: AsyncSession, claim: Claim) -> None:

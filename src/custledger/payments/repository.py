@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, delete, insert, select
+from sqlalchemy import Row, Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from custledger.auth.models import PrincipalRow
 from custledger.customers.models import Customer
-from custledger.kit.db import Prepared, table
+from custledger.kit.db import Prepared, insert_row, table
 from custledger.payments.models import Cheque, Payment
 
 # A flat result row of a Core select (columns by name).
@@ -49,14 +49,8 @@ def _rows() -> Select[*tuple[Any, ...]]:
     )
 
 
-_payments = table(Payment)
-# Built once: the busiest write. Every column but the id is bound (a prebuilt statement does
-# not apply the columns' defaults: the service gives every value).
-_INSERT = Prepared(
-    insert(_payments)
-    .values({c.name: bindparam(c.name) for c in _payments.c if c.name != "id"})
-    .returning(_payments.c.id)
-)
+# Built once: the busiest write (the service gives every column's value).
+_INSERT = Prepared(insert_row(Payment).returning(table(Payment).c.id))
 
 
 async def insert_payment(session: AsyncSession, values: dict[str, Any]) -> int:
