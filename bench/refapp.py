@@ -157,7 +157,13 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     await pool.close()
 
 
-app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+app = FastAPI(
+    lifespan=lifespan,
+    docs_url=None,
+    redoc_url=None,
+    openapi_url=None,
+    telemetry={"tracing": False, "metrics": False, "logs": False},  # as the app's
+)
 
 
 def money(cents: int | None) -> str | None:

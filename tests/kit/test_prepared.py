@@ -3,6 +3,7 @@ whether they run through it or (PostgreSQL) on the driver's connection."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from custledger.kit.audit import AuditEntry
 from custledger.kit.db import Database, Prepared, insert_row, table
 from custledger.stores.models import Store
+from tests.payments.support import API, make_customer
 
 _audit = table(AuditEntry)
 _stores = table(Store)
@@ -95,9 +97,9 @@ async def test_a_constraint_broken_by_a_statement_is_an_integrity_error(session)
 
 
 @pytest.mark.postgres
-async def test_a_reading_session_runs_on_its_connection_without_an_orm_transaction(database):
-    """A reading request's session is bound to one autocommit connection; its prebuilt reads
-    use that connection and begin no ORM transaction."""
+async def test_a_reading_session_runs_prebuilt_reads_without_an_orm_transaction(database):
+    """A reading request's session reads in autocommit; its prebuilt reads borrow a pooled
+    connection each and begin no ORM transaction."""
     from starlette.requests import Request
 
     from custledger.kit.db import session_scope
@@ -111,3 +113,31 @@ async def test_a_reading_session_runs_on_its_connection_without_an_orm_transacti
     assert not session.in_transaction()
     with pytest.raises(StopAsyncIteration):
         await anext(scope)
+
+
+@pytest.mark.postgres
+async def test_reading_requests_never_hold_a_connection_while_waiting_for_another(
+    migrated, database, client, owner, session
+):
+    """With one pooled connection in all, concurrent reading requests that read both through
+    prebuilt statements (the principal, a customer) and through the session (the payments
+    list) all answer: a prebuilt read gives its borrowed connection back at once, so a request
+    never waits for a second connection while it holds one (that would wait out the pool)."""
+    from custledger.config import Settings
+    from custledger.kit import db as kit_db
+
+    customer_id = await make_customer(session)
+    await session.rollback()
+    single = kit_db.Database(
+        Settings(database_url=migrated, db_pool_size=1, db_max_overflow=0), pool_timeout=3
+    )
+    kit_db.set_database(single)
+    try:
+        urls = [f"{API}/customers/{customer_id}", f"{API}/customers/{customer_id}/payments"]
+        responses = await asyncio.gather(
+            *(client.get(url, headers=owner.headers) for url in urls * 4)
+        )
+    finally:
+        kit_db.set_database(database)
+        await single.dispose()
+    assert [r.status_code for r in responses] == [200] * 8, [r.text for r in responses]

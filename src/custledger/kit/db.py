@@ -246,7 +246,8 @@ class Prepared:
     On PostgreSQL it runs on the driver's own connection with its SQL compiled once: for the
     short statements every request makes (the principal, a customer, a statement page, the
     rows a payment writes) SQLAlchemy's per-execution work costs several times what asyncpg
-    spends. It does so in a reading request (an autocommit session), inside a writing request
+    spends. It does so in a reading request (an autocommit session: on a pooled connection
+    borrowed for the statement, or the session's own once it has one), inside a writing request
     once its transaction is open on the driver (the session's pending changes are flushed
     first, as the session would before a query), and anywhere for a read marked
     ``standalone`` (its answer need not be part of the request's transaction: the principal
@@ -262,13 +263,39 @@ class Prepared:
         self._compiled: tuple[str, tuple[_Bind, ...]] | None = None
 
     async def all(self, session: AsyncSession, params: Mapping[str, Any]) -> Sequence[RowData]:
-        fairy = await self._driver(session)
-        if fairy is None:
-            result = await session.execute(self.statement, params)
-            if isinstance(result, CursorResult) and not result.returns_rows:
-                return []
-            found: Sequence[RowData] = result.mappings().all()
-            return found
+        bind = session.bind
+        if bind is None or bind.dialect.name != "postgresql":
+            return await self._through_session(session, params)
+        if isinstance(bind, AsyncEngine) and _autocommit(bind) and not session.in_transaction():
+            # A reading request's prebuilt read borrows a pooled connection for this statement
+            # alone: no SQLAlchemy connection or transaction is set up, and a request never
+            # holds one connection while it waits for another.
+            fairy = await bind.raw_connection()
+            try:
+                return await self._fetch(fairy, session, params)
+            finally:
+                fairy.close()
+        fairy = await _pooled_connection(session)
+        if not (_autocommit(bind) or self.standalone):
+            if not fairy.driver_connection.is_in_transaction():
+                # The session opens the transaction with this statement.
+                return await self._through_session(session, params)
+            if session.new or session.dirty or session.deleted:
+                await session.flush()
+        return await self._fetch(fairy, session, params)
+
+    async def _through_session(
+        self, session: AsyncSession, params: Mapping[str, Any]
+    ) -> Sequence[RowData]:
+        result = await session.execute(self.statement, params)
+        if isinstance(result, CursorResult) and not result.returns_rows:
+            return []
+        found: Sequence[RowData] = result.mappings().all()
+        return found
+
+    async def _fetch(
+        self, fairy: Any, session: AsyncSession, params: Mapping[str, Any]
+    ) -> Sequence[RowData]:
         driver = fairy.driver_connection
         sql, binds = self._sql(session)
         values = [bind.value(params) for bind in binds]
@@ -289,24 +316,6 @@ class Prepared:
         rows = await self.all(session, params)
         return rows[0] if rows else None
 
-    async def _driver(self, session: AsyncSession) -> Any:
-        """The pooled connection to run on directly, or None for the session."""
-        bind = session.bind
-        if bind is None or bind.dialect.name != "postgresql":
-            return None
-        engine = bind.engine if isinstance(bind, AsyncConnection) else bind
-        reading = engine.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
-        fairy = await _pooled_connection(session)
-        if reading or self.standalone:
-            return fairy
-        driver = fairy.driver_connection
-        assert driver is not None
-        if not driver.is_in_transaction():
-            return None  # the session opens the transaction with this statement
-        if session.new or session.dirty or session.deleted:
-            await session.flush()
-        return fairy
-
     def _sql(self, session: AsyncSession) -> tuple[str, tuple[_Bind, ...]]:
         if self._compiled is None:
             compiled = self.statement.compile(dialect=session.get_bind().dialect)
@@ -322,17 +331,20 @@ class Prepared:
         return self._compiled
 
 
+def _autocommit(bind: AsyncEngine | AsyncConnection) -> bool:
+    """Whether the session reads in autocommit (a reading request on PostgreSQL)."""
+    engine = bind.engine if isinstance(bind, AsyncConnection) else bind
+    return engine.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+
+
 async def _pooled_connection(session: AsyncSession) -> Any:
-    """The session's pooled connection: the one it is bound to (a reading request's), or the
-    one its transaction holds, looked up once per transaction."""
-    bind = session.bind
-    bound = bind if isinstance(bind, AsyncConnection) else None
-    owner = bound or session.sync_session.get_transaction()
+    """The pooled connection of the session's transaction, looked up once per transaction."""
+    owner = session.sync_session.get_transaction()
     held = session.info.get(_HELD)
     if held is None or held[0] is not owner or not held[1].is_valid:
-        connection = bound or await session.connection()
+        connection = await session.connection()
         fairy = await connection.get_raw_connection()
-        held = (bound or session.sync_session.get_transaction(), fairy)
+        held = (session.sync_session.get_transaction(), fairy)
         session.info[_HELD] = held
     return held[1]
 
@@ -363,10 +375,11 @@ async def session_scope(request: Request) -> AsyncIterator[AsyncSession]:
     reading = request.method in READ_ONLY_METHODS
     async with AsyncExitStack() as stack:
         if reading and database.read_engine is not None:
-            # Autocommit: nothing to commit or roll back. The session is bound to one
-            # connection taken now, which the prebuilt reads use directly (no ORM transaction).
-            connection = await stack.enter_async_context(database.read_engine.connect())
-            yield await stack.enter_async_context(AsyncSession(connection, expire_on_commit=False))
+            # Autocommit: nothing to commit or roll back. The session connects only if it runs
+            # a statement itself; prebuilt reads borrow a pooled connection each.
+            yield await stack.enter_async_context(
+                AsyncSession(database.read_engine, expire_on_commit=False)
+            )
             return
         if database.is_sqlite and not reading:
             await stack.enter_async_context(database.sqlite_writer)
