@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.dml import Insert
 
 from custledger.balance.models import MonthlyTotal
 from custledger.customers.models import Customer
@@ -54,7 +55,7 @@ async def lock_customers(session: AsyncSession, customer_ids: Iterable[int]) -> 
     return [await lock_customer(session, cid) for cid in sorted(set(customer_ids))]
 
 
-def _add_to_month(insert: Any) -> Prepared:
+def _add_to_month(insert: Any) -> Insert:
     """Add to a month's totals, creating the row on the month's first entry: one statement."""
     totals = table(MonthlyTotal)
     values = insert(totals).values(
@@ -63,29 +64,30 @@ def _add_to_month(insert: Any) -> Prepared:
         received=bindparam("received"),
         delivered=bindparam("delivered"),
     )
-    return Prepared(
-        values.on_conflict_do_update(
-            index_elements=[totals.c.customer_id, totals.c.month],
-            set_={
-                "received": totals.c.received + values.excluded.received,
-                "delivered": totals.c.delivered + values.excluded.delivered,
-            },
-        )
+    upsert: Insert = values.on_conflict_do_update(
+        index_elements=[totals.c.customer_id, totals.c.month],
+        set_={
+            "received": totals.c.received + values.excluded.received,
+            "delivered": totals.c.delivered + values.excluded.delivered,
+        },
     )
+    return upsert
 
 
-# Built once: every money write runs them (the upsert is spelled per dialect).
-_ADD_TO_MONTH = {
-    "postgresql": _add_to_month(postgresql.insert),
-    "sqlite": _add_to_month(sqlite.insert),
-}
 _customers = table(Customer)
-_MOVE_BALANCE = Prepared(
+_move_balance = (
     update(_customers)
     .where(_customers.c.id == bindparam("customer_id"))
     .values(balance=_customers.c.balance + bindparam("amount"), updated_at=bindparam("now"))
     .returning(_customers.c.balance)
 )
+# Built once: every money write runs them. PostgreSQL moves the month's totals and the balance
+# in one statement (the upsert as a data-modifying WITH); SQLite, whose WITH cannot write,
+# in two.
+_MOVE = {
+    "postgresql": (Prepared(_move_balance.add_cte(_add_to_month(postgresql.insert).cte("month"))),),
+    "sqlite": (Prepared(_add_to_month(sqlite.insert)), Prepared(_move_balance)),
+}
 
 
 async def move(
@@ -99,25 +101,23 @@ async def move(
     """Apply a received amount and/or a delivered amount (negative to undo) dated ``on``.
 
     The customer must have been locked with ``lock_customer`` in this transaction. The month's
-    totals and the balance are moved by statements of their own (no read first); the customer
-    object is told the new balance as the database has it.
+    totals and the balance are moved without a read first (one statement on PostgreSQL); the
+    customer object is told the new balance as the database has it.
     """
     if received == 0 and delivered == 0:
         return
-    await _ADD_TO_MONTH[session.get_bind().dialect.name].all(
-        session,
-        {
-            "customer_id": customer.id,
-            "month": month_of(on),
-            "received": received,
-            "delivered": delivered,
-        },
-    )
     now = utcnow()
-    row = await _MOVE_BALANCE.first(
-        session, {"customer_id": customer.id, "amount": received - delivered, "now": now}
-    )
-    assert row is not None  # the row is locked by this transaction
+    params = {
+        "customer_id": customer.id,
+        "month": month_of(on),
+        "received": received,
+        "delivered": delivered,
+        "amount": received - delivered,
+        "now": now,
+    }
+    for statement in _MOVE[session.get_bind().dialect.name]:
+        rows = await statement.all(session, params)
+    row = rows[0]  # the balance: the row is locked by this transaction
     set_committed_value(customer, "balance", row["balance"])
     set_committed_value(customer, "updated_at", now)
     await clear_invoicing_if_settled(session, customer)
