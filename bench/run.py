@@ -628,6 +628,8 @@ def search_at_sizes(
                 ],
                 cwd=ROOT, check=True,
             )  # fmt: skip
+        else:
+            build.migrate(database)
         dataset = json.loads(dataset_file.read_text())
         server = app_server(dataset["dsn"], workers, SIZE_PORT, name=f"server-{size // 1000}k")
         try:
@@ -673,6 +675,7 @@ def ensure_dataset(args: argparse.Namespace) -> dict[str, Any]:
             and database_exists(args.database)
         ):
             print(f"[bench] reusing {args.database} ({dataset['counts']})", flush=True)
+            build.migrate(args.database)  # a reused database gets the migrations made since
             return dataset
     subprocess.run(  # noqa: S603 - our own argv
         [

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from alembic import command
+from sqlalchemy import text
 
 from custledger.cli import alembic_config
 
@@ -23,3 +25,19 @@ def test_migrations_go_down_and_up_again(tmp_path: Path):
     command.upgrade(config, "head")  # type: ignore[arg-type]
     command.downgrade(config, "base")  # type: ignore[arg-type]
     command.upgrade(config, "head")  # type: ignore[arg-type]
+
+
+@pytest.mark.postgres
+async def test_customer_pages_keep_room_and_the_trigram_index_has_no_pending_list(session):
+    """Migration 0004: a balance update can stay on its page (no index entries), and searches
+    never scan a pending list of trigram entries."""
+    found = await session.execute(
+        text(
+            "SELECT relname, reloptions FROM pg_class"
+            " WHERE relname IN ('customers', 'ix_customers_search_text_trgm')"
+        )
+    )
+    assert {name: options for name, options in found} == {
+        "customers": ["fillfactor=90"],
+        "ix_customers_search_text_trgm": ["fastupdate=off"],
+    }
