@@ -93,3 +93,21 @@ async def test_search_and_listing_use_their_indexes(session):
     plan = await _plan(session, _query("list", CustomerFilters()))
     assert "ix_customers_listing" in plan, plan
     assert "Sort" not in plan, plan
+
+
+async def test_a_search_reads_the_window_only_when_the_planner_expects_it_to_fill(session):
+    await _arrange(session, 20_000)
+
+    async def window_first(q: str, limit: int = 20) -> bool:
+        shape, params = repository.shape_of(CustomerFilters(q=q), None)
+        return await repository.window_may_fill(session, shape, params, limit)
+
+    # One customer in eight is a Maria, one in four has a Lima: thousands of matches, so the
+    # first 8,000 customers in order hold a page of them.
+    assert await window_first("maria")
+    assert await window_first("maria lima")
+    assert await window_first("silva", limit=200)
+    # Two customers match: the window would be read for nothing.
+    assert not await window_first("quintanilha")
+    assert not await window_first("zuleica quinta")
+    assert not await window_first("maria quintanilha")

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Integer,
     RowMapping,
     Select,
@@ -29,6 +30,7 @@ from sqlalchemy import (
     select,
     true,
     tuple_,
+    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
@@ -299,8 +301,20 @@ def search_query(shape: ListShape, keyed: bool | None) -> Select[Any]:
     return _read_whole(first.subquery("first"), order)
 
 
+def estimate_query(shape: ListShape) -> CompoundSelect[Any]:
+    """What the planner is asked before a window is read: how many active customers match,
+    and how many there are (the window's customers), as two branches of one statement."""
+    active = Customer.active == true()
+    return union_all(
+        select(literal(1)).where(*shape.conditions(), active),
+        select(literal(1)).where(*shape.conditions(search=False), active),
+    )
+
+
 @cache
 def _prepared(shape: ListShape, kind: str, phase: bool | None, keyed: bool | None) -> Prepared:
+    if kind == "estimate":
+        return Prepared(estimate_query(shape), explain=True)
     if kind == "window":
         return Prepared(window_query(shape, bool(keyed)))
     if kind == "search":
@@ -355,9 +369,10 @@ async def list_rows(
         numeric = any(_is_digits(term) for term in (filters.q or "").split())
         if default and not numeric and shape.status != "inactive" and (after is None or after[0]):
             params["window"] = SEARCH_WINDOW
-            found = await run("window", None, after is not None)
-            if len(found) == limit:
-                return found
+            if await window_may_fill(session, shape, params, limit):
+                found = await run("window", None, after is not None)
+                if len(found) == limit:
+                    return found
         keyed = None if after is None else (bool(after[0]) if default else True)
         return await run("search", None, keyed)
     if sort is not None:
@@ -372,6 +387,23 @@ async def list_rows(
         if len(rows) >= limit:
             break
     return rows
+
+
+async def window_may_fill(
+    session: AsyncSession, shape: ListShape, params: dict[str, Any], limit: int
+) -> bool:
+    """Whether the window is worth reading first: on PostgreSQL, whether the planner expects at
+    least half a page of matches among the window's customers (from its statistics, in a
+    fraction of a millisecond). Most searches match too few customers for that, and for them
+    the window's 8,000 rows (3-5 ms at 1,000,000 customers) would be read for nothing.
+    Elsewhere (SQLite: small data) always."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return True
+    matches, customers = await _prepared(shape, "estimate", None, None).planned_rows(
+        session, params
+    )
+    return matches * SEARCH_WINDOW >= customers * limit / 2
 
 
 def position(row: RowData, sort: str | None) -> list[Any]:
