@@ -109,7 +109,7 @@ class CustomerFactory:
         self.first = [(n, fold(n)) for n in demo.FIRST_NAMES]
         self.surnames = [(n, fold(n)) for n in demo.SURNAMES]
         self.connectors = list(demo.CONNECTORS)
-        self.cities = [(c, s, a, fold(c)) for c, s, a, _ in demo.CITIES]
+        self.cities = [(c, s, a) for c, s, a, _ in demo.CITIES]
         self.city_weights = [c[3] for c in demo.CITIES]
         self.streets = [
             f"{t} {n}" for t in ("Rua", "Avenida", "Travessa") for n in demo.STREET_NAMES
@@ -133,7 +133,7 @@ class CustomerFactory:
     def row(self, k: int, customer_id: int, total: int) -> tuple[Any, ...]:
         rng = self.rng
         company = k % 10 == 7
-        city, state, area, city_folded = rng.choices(self.cities, weights=self.city_weights)[0]
+        city, state, area = rng.choices(self.cities, weights=self.city_weights)[0]
         if company:
             kind, short, kind_folded, short_folded = rng.choice(self.kinds)
             family, family_folded = rng.choice(self.surnames)
@@ -152,7 +152,8 @@ class CustomerFactory:
         phone = f"({area}) 9{rng.randrange(6000, 10000):04d}-{rng.randrange(10000):04d}"
         email = f"{local}@{rng.choice(demo.EMAIL_DOMAINS)}" if k % 3 else None
         words = [w for w in (name_folded, trade_folded, contact_folded) if w]
-        words += [w for w in (email, city_folded) if w]
+        if email:
+            words.append(email)
         numbers = [n for n in (digits(phone), tax_id or "") if n]
         search_text = " ".join([*words, *numbers])
         created = self.now - timedelta(seconds=(total - k) * 150)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,45 @@ def test_migrations_go_down_and_up_again(tmp_path: Path):
     command.upgrade(config, "head")  # type: ignore[arg-type]
     command.downgrade(config, "base")  # type: ignore[arg-type]
     command.upgrade(config, "head")  # type: ignore[arg-type]
+
+
+def test_0005_rebuilds_the_search_text_without_the_city_and_0004_with_it(tmp_path: Path):
+    path = tmp_path / "search.db"
+    config = alembic_config(f"sqlite+aiosqlite:///{path}")
+    config.attributes["configure_logger"] = False  # type: ignore[attr-defined]
+    command.upgrade(config, "0004")  # type: ignore[arg-type]
+    columns = (
+        "number, store_id, is_quick_sale, name, trade_name, contact, email, city, phone, tax_id,"
+        " search_text, sort_name, active, blocked, production, balance, credit_reserved,"
+        " total_purchases, version, created_at, updated_at"
+    )
+    common = "0, 0, 0, 0, 0, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00'"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            f"INSERT INTO customers ({columns}) VALUES (1, 1, 0, 'Paulo Conceição',"
+            " 'Padaria Pão', 'Ângela', 'Paulo@Example.com', 'São Paulo', '(31) 99876-5432',"
+            f" '52998224725', 'paulo conceicao padaria pao angela paulo@example.com sao paulo"
+            f" 31998765432 52998224725', 'paulo conceicao', 1, {common})"
+        )
+        db.execute(
+            f"INSERT INTO customers ({columns}) VALUES (NULL, 1, 1, 'Venda avulsa', NULL,"
+            f" NULL, NULL, 'Recife', NULL, NULL, '', 'venda avulsa', 1, {common})"
+        )
+
+    def texts() -> dict[str, str]:
+        with sqlite3.connect(path) as db:
+            return dict(db.execute("SELECT name, search_text FROM customers WHERE store_id = 1"))
+
+    command.upgrade(config, "0005")  # type: ignore[arg-type]
+    found = texts()
+    assert found["Paulo Conceição"] == (
+        "paulo conceicao padaria pao angela paulo@example.com 31998765432 52998224725"
+    )
+    assert found["Venda avulsa"] == ""  # a quick-sale customer is never searched
+    command.downgrade(config, "0004")  # type: ignore[arg-type]
+    assert texts()["Paulo Conceição"] == (
+        "paulo conceicao padaria pao angela paulo@example.com sao paulo 31998765432 52998224725"
+    )
 
 
 @pytest.mark.postgres

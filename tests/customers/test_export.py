@@ -80,7 +80,7 @@ async def test_export_of_ten_thousand_customers_matches_the_list(client, clerk, 
     [
         {"status": "inactive"},
         {"blocked": "true", "sort": "-total_purchases"},
-        {"q": "contagem 99", "sort": "name"},
+        {"q": "nome 9", "sort": "name"},
         {"status": "active", "sort": "-created_at"},
     ],
 )

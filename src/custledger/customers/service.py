@@ -63,9 +63,10 @@ def _not_found(customer_id: int) -> NotFound:
 
 def search_text_of(customer: Customer) -> str:
     """Folded words of the searchable fields, then the digits of phone and tax id (so "3199"
-    finds "(31) 99..." and "529.982" finds the CPF)."""
-    words = [fold(v) for v in (customer.name, customer.trade_name, customer.contact) if v]
-    words += [fold(v) for v in (customer.email, customer.city) if v]
+    finds "(31) 99..." and "529.982" finds the CPF). Not the city: "paulo" is a name, and
+    would otherwise find every customer living in São Paulo (migration 0005)."""
+    fields = (customer.name, customer.trade_name, customer.contact, customer.email)
+    words = [fold(v) for v in fields if v]
     numbers = [n for n in (digits(customer.phone), customer.tax_id or "") if n]
     return " ".join([*words, *numbers])
 
