@@ -116,6 +116,23 @@ async def test_a_reading_session_runs_prebuilt_reads_without_an_orm_transaction(
 
 
 @pytest.mark.postgres
+async def test_a_reading_session_is_reused_closed_and_empty(database):
+    """A reading request's session is kept for the next one once closed: it holds no
+    connection, no transaction, no object and nothing in ``info`` from the request before."""
+    assert isinstance(database, Database)
+    first = database.reader()
+    store = (await first.execute(select(Store).where(Store.code == "MAIN"))).scalar_one()
+    first.info["left"] = True
+    assert first.in_transaction() and store in first
+    await database.release(first)
+    again = database.reader()
+    assert again is first
+    assert not again.in_transaction() and store not in again and not again.info
+    assert (await COUNT_STORES.first(again, {"code": "MAIN"}) or {}).get("n") == 1
+    await database.release(again)
+
+
+@pytest.mark.postgres
 async def test_reading_requests_never_hold_a_connection_while_waiting_for_another(
     migrated, database, client, owner, session
 ):

@@ -182,6 +182,10 @@ def make_engine(settings: Settings | None = None, **overrides: Any) -> AsyncEngi
     return create_async_engine(url, **options)
 
 
+# Closed reading sessions a worker keeps for reuse: about as many as it reads at once.
+IDLE_READERS = 64
+
+
 class Database:
     """The engine and session factory of one running app."""
 
@@ -199,6 +203,24 @@ class Database:
         # SQLite has one writer at a time: writing requests of this process queue here instead
         # of failing with "database is locked" when their read snapshot went stale.
         self.sqlite_writer = asyncio.Lock()
+        # Reading sessions, closed and kept for the next reading request: most never connect
+        # (their reads are prebuilt), and setting up a session cost 7 % of a customer read.
+        self.idle_readers: list[AsyncSession] = []
+
+    def reader(self) -> AsyncSession:
+        """A session for a reading request on PostgreSQL (autocommit); give it back with
+        ``release``."""
+        assert self.read_engine is not None
+        if self.idle_readers:
+            return self.idle_readers.pop()
+        return AsyncSession(self.read_engine, expire_on_commit=False)
+
+    async def release(self, session: AsyncSession) -> None:
+        # A closed session is as new (SQLAlchemy: "may be used again"); its ``info`` is ours.
+        await session.close()
+        session.info.clear()
+        if len(self.idle_readers) < IDLE_READERS:
+            self.idle_readers.append(session)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -397,9 +419,9 @@ async def session_scope(request: Request) -> AsyncIterator[AsyncSession]:
         if reading and database.read_engine is not None:
             # Autocommit: nothing to commit or roll back. The session connects only if it runs
             # a statement itself; prebuilt reads borrow a pooled connection each.
-            yield await stack.enter_async_context(
-                AsyncSession(database.read_engine, expire_on_commit=False)
-            )
+            reader = database.reader()
+            stack.push_async_callback(database.release, reader)
+            yield reader
             return
         if database.is_sqlite and not reading:
             await stack.enter_async_context(database.sqlite_writer)
