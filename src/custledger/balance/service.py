@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.dml import Insert, Update
 
 from custledger.balance.models import MonthlyTotal
 from custledger.customers.models import Customer
@@ -81,13 +81,33 @@ _move_balance = (
     .values(balance=_customers.c.balance + bindparam("amount"), updated_at=bindparam("now"))
     .returning(_customers.c.balance)
 )
-# Built once: every money write runs them. PostgreSQL moves the month's totals and the balance
-# in one statement (the upsert as a data-modifying WITH); SQLite, whose WITH cannot write,
-# in two.
+
+
+def move_statement() -> Update:
+    """PostgreSQL's move: the month's totals and the balance in one statement (the upsert as a
+    data-modifying WITH), returning the balance; a caller may add writes of its own to it
+    (``add_cte``) to make its whole money write one round trip. Its values: ``move_values``."""
+    return _move_balance.add_cte(_add_to_month(postgresql.insert).cte("month"))
+
+
+# Built once: every money write runs them. SQLite, whose WITH cannot write, takes two.
 _MOVE = {
-    "postgresql": (Prepared(_move_balance.add_cte(_add_to_month(postgresql.insert).cte("month"))),),
+    "postgresql": (Prepared(move_statement()),),
     "sqlite": (Prepared(_add_to_month(sqlite.insert)), Prepared(_move_balance)),
 }
+
+
+def move_values(
+    customer: Customer, on: date, *, received: int = 0, delivered: int = 0
+) -> dict[str, Any]:
+    return {
+        "customer_id": customer.id,
+        "month": month_of(on),
+        "received": received,
+        "delivered": delivered,
+        "amount": received - delivered,
+        "now": utcnow(),
+    }
 
 
 async def move(
@@ -101,25 +121,24 @@ async def move(
     """Apply a received amount and/or a delivered amount (negative to undo) dated ``on``.
 
     The customer must have been locked with ``lock_customer`` in this transaction. The month's
-    totals and the balance are moved without a read first (one statement on PostgreSQL); the
-    customer object is told the new balance as the database has it.
+    totals and the balance are moved without a read first (one statement on PostgreSQL).
     """
     if received == 0 and delivered == 0:
         return
-    now = utcnow()
-    params = {
-        "customer_id": customer.id,
-        "month": month_of(on),
-        "received": received,
-        "delivered": delivered,
-        "amount": received - delivered,
-        "now": now,
-    }
+    values = move_values(customer, on, received=received, delivered=delivered)
     for statement in _MOVE[session.get_bind().dialect.name]:
-        rows = await statement.all(session, params)
-    row = rows[0]  # the balance: the row is locked by this transaction
-    set_committed_value(customer, "balance", row["balance"])
-    set_committed_value(customer, "updated_at", now)
+        rows = await statement.all(session, values)
+    await moved(session, customer, rows[0]["balance"], values)
+
+
+async def moved(
+    session: AsyncSession, customer: Customer, balance: int, values: dict[str, Any]
+) -> None:
+    """After a move made with ``values``: the customer object is told the balance the database
+    now has (the row is locked by this transaction), and a settled customer's invoicing is
+    cleared."""
+    set_committed_value(customer, "balance", balance)
+    set_committed_value(customer, "updated_at", values["now"])
     await clear_invoicing_if_settled(session, customer)
     await session.flush()
 

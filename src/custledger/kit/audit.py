@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ColumnElement, ForeignKey, Index, String
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.dml import Insert
 
 from custledger.kit import clock
 from custledger.kit.db import Base, BigId, JSONColumn, Prepared, insert_row, table
@@ -51,47 +52,57 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, A
 
 # Built once: nearly every write adds a row.
 _INSERT = Prepared(insert_row(AuditEntry).returning(table(AuditEntry).c.id))
+PREFIX = "audit_"
 
 
-async def record(
-    session: AsyncSession,
-    *,
-    principal_id: int | None,
-    action: str,
-    entity_type: str,
-    entity_id: int,
-    customer_id: int | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    extra: dict[str, Any] | None = None,
-) -> int:
-    """Write an audit row in the session's transaction (committed or rolled back with the
-    change it records); its id.
+def insert_about(entity_id: ColumnElement[int]) -> Insert:
+    """The insert of an audit row about an entity another part of the same statement writes
+    (``entity_id`` its id there); its values are an ``entry``'s, ``prefixed`` with ``PREFIX``."""
+    return insert_row(AuditEntry, PREFIX, entity_id=entity_id)
 
-    Pass both ``before`` and ``after`` for an update (only changed fields are kept), only
-    ``after`` for a creation and only ``before`` for a deletion (the whole row is kept).
-    """
+
+class Fields(TypedDict):
+    """What an audit row says: pass both ``before`` and ``after`` for an update (only changed
+    fields are kept), only ``after`` for a creation and only ``before`` for a deletion (the
+    whole row is kept)."""
+
+    principal_id: int | None
+    action: str
+    entity_type: str
+    entity_id: int | None
+    customer_id: NotRequired[int | None]
+    before: NotRequired[dict[str, Any] | None]
+    after: NotRequired[dict[str, Any] | None]
+    extra: NotRequired[dict[str, Any] | None]
+
+
+def entry(**fields: Unpack[Fields]) -> dict[str, Any]:
+    """The values of an audit row, as ``record`` writes it."""
+    before, after, extra = fields.get("before"), fields.get("after"), fields.get("extra")
     if before is not None and after is not None:
         changes: dict[str, Any] = diff(before, after)
     else:
         changes = {
-            "before": {k: _plain(v) for k, v in (before or {}).items()} if before else None,
-            "after": {k: _plain(v) for k, v in (after or {}).items()} if after else None,
+            "before": {k: _plain(v) for k, v in before.items()} if before else None,
+            "after": {k: _plain(v) for k, v in after.items()} if after else None,
         }
     if extra:
         changes.update({k: _plain(v) for k, v in extra.items()})
-    row = await _INSERT.first(
-        session,
-        {
-            "occurred_at": clock.now(),
-            "principal_id": principal_id,
-            "action": action,
-            "entity_type": entity_type,
-            "entity_id": entity_id,
-            "customer_id": customer_id,
-            "changes": changes,
-            "request_id": current_request_id(),
-        },
-    )
+    return {
+        "occurred_at": clock.now(),
+        "principal_id": fields["principal_id"],
+        "action": fields["action"],
+        "entity_type": fields["entity_type"],
+        "entity_id": fields["entity_id"],
+        "customer_id": fields.get("customer_id"),
+        "changes": changes,
+        "request_id": current_request_id(),
+    }
+
+
+async def record(session: AsyncSession, **fields: Unpack[Fields]) -> int:
+    """Write an audit row in the session's transaction (committed or rolled back with the
+    change it records); its id."""
+    row = await _INSERT.first(session, entry(**fields))
     assert row is not None
     return int(row["id"])

@@ -257,11 +257,19 @@ def table(model: type[Base]) -> Table:
     return found
 
 
-def insert_row(model: type[Base]) -> Insert:
-    """An insert of one row of ``model`` binding every column but the id by its name. Run as
-    ``Prepared``, it applies no column defaults: the caller gives every value."""
+def insert_row(model: type[Base], prefix: str = "", **given: Any) -> Insert:
+    """An insert of one row of ``model`` binding every column but the id by its name (after
+    ``prefix``, for a statement that writes several rows), or taking the expression ``given``
+    for it. Run as ``Prepared``, it applies no column defaults: the caller gives every value."""
     found = table(model)
-    return insert(found).values({c.name: bindparam(c.name) for c in found.c if c.name != "id"})
+    return insert(found).values(
+        {c.name: given.get(c.name, bindparam(prefix + c.name)) for c in found.c if c.name != "id"}
+    )
+
+
+def prefixed(prefix: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters of an ``insert_row`` made with ``prefix``."""
+    return {prefix + name: value for name, value in values.items()}
 
 
 class Prepared:

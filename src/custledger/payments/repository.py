@@ -9,8 +9,10 @@ from sqlalchemy import Row, Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from custledger.auth.models import PrincipalRow
+from custledger.balance import service as balance
 from custledger.customers.models import Customer
-from custledger.kit.db import Prepared, insert_row, table
+from custledger.kit import audit
+from custledger.kit.db import Prepared, RowData, insert_row, prefixed, table
 from custledger.payments.models import Cheque, Payment
 
 # A flat result row of a Core select (columns by name).
@@ -58,6 +60,53 @@ async def insert_payment(session: AsyncSession, values: dict[str, Any]) -> int:
     row = await _INSERT.first(session, values)
     assert row is not None
     return int(row["id"])
+
+
+PAYMENT, CHEQUE = "payment_", "cheque_"
+
+
+def _written_together(moves: bool, has_cheque: bool) -> Prepared:
+    payment = insert_row(Payment, PAYMENT).returning(table(Payment).c.id).cte("payment")
+    payment_id = select(payment.c.id).scalar_subquery()
+    writes = [payment, audit.insert_about(payment_id).cte("audit_entry")]
+    returned = [payment_id.label("payment_id")]
+    if has_cheque:
+        cheque = insert_row(Cheque, CHEQUE, payment_id=payment_id).returning(table(Cheque).c.id)
+        writes.append(cheque.cte("cheque"))
+        returned.append(select(writes[-1].c.id).scalar_subquery().label("cheque_id"))
+    if moves:
+        return Prepared(balance.move_statement().add_cte(*writes).returning(*returned))
+    return Prepared(select(*returned).add_cte(*writes))
+
+
+# Built once, PostgreSQL only: a payment received or not, with a cheque or not.
+_WRITTEN_TOGETHER = {
+    (moves, has_cheque): _written_together(moves, has_cheque)
+    for moves in (False, True)
+    for has_cheque in (False, True)
+}
+
+
+async def insert_payment_together(
+    session: AsyncSession,
+    values: dict[str, Any],
+    audit_entry: dict[str, Any],
+    cheque: dict[str, Any] | None,
+    move: dict[str, Any] | None,
+) -> RowData:
+    """PostgreSQL: a payment row, its audit row (``audit.entry``), its cheque row if any and,
+    for a received payment, the balance's move (``balance.move_values``) in one statement
+    (data-modifying WITHs: one round trip for the busiest write). Returns ``payment_id``,
+    ``cheque_id`` if any and ``balance`` if moved."""
+    params = {
+        **prefixed(PAYMENT, values),
+        **prefixed(audit.PREFIX, audit_entry),
+        **prefixed(CHEQUE, cheque or {}),
+        **(move or {}),
+    }
+    row = await _WRITTEN_TOGETHER[move is not None, cheque is not None].first(session, params)
+    assert row is not None
+    return row
 
 
 async def customer_exists(session: AsyncSession, customer_id: int) -> bool:
