@@ -13,6 +13,13 @@ from tests.customers.helpers import CPF, bulk_insert, customer_row, main_store_i
 
 pytestmark = pytest.mark.postgres
 
+
+@pytest.fixture(autouse=True)
+def _no_kept_estimates():
+    """Estimates kept from another test's data would answer for this one's."""
+    repository._estimates.clear()
+
+
 FIRST = ["José", "Maria", "Ana", "João", "Antônio", "Carlos", "Luíza", "Sebastião"]
 LAST = ["Silva", "Santos", "Oliveira", "Souza", "Conceição", "Araújo", "Carvalho", "Lima"]
 
@@ -111,3 +118,23 @@ async def test_a_search_reads_the_window_only_when_the_planner_expects_it_to_fil
     assert not await window_first("quintanilha")
     assert not await window_first("zuleica quinta")
     assert not await window_first("maria quintanilha")
+
+
+async def test_an_estimate_is_kept_for_the_same_search_until_its_time_is_up(session, monkeypatch):
+    await _arrange(session, 20_000)
+
+    async def window_first(q: str) -> bool:
+        shape, params = repository.shape_of(CustomerFilters(q=q), None)
+        return await repository.window_may_fill(session, shape, params, 20)
+
+    assert await window_first("maria")
+    # Every Maria goes: PostgreSQL's statistics no longer expect any.
+    await session.execute(
+        text("UPDATE customers SET search_text = replace(search_text, 'maria', 'mxria')")
+    )
+    await session.execute(text("ANALYZE customers"))
+    await session.commit()
+    assert not await window_first("maria lima")  # a new search asks the planner
+    assert await window_first("maria")  # the kept estimate answers
+    monkeypatch.setattr(repository, "ESTIMATE_SECONDS", 0.0)
+    assert not await window_first("maria")

@@ -7,6 +7,7 @@ they are the POS's hot path. Quick-sale customers never come out of them.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -389,21 +390,39 @@ async def list_rows(
     return rows
 
 
+# The planner's estimates of recent searches, kept by each worker: tills search the same
+# beginnings of names all day, and an estimate only chooses between two reads that give the
+# same page, so one some minutes old does no harm.
+ESTIMATES_KEPT = 4_096
+ESTIMATE_SECONDS = 600.0
+_estimates: dict[tuple[Any, ...], tuple[float, float, float]] = {}
+
+
 async def window_may_fill(
     session: AsyncSession, shape: ListShape, params: dict[str, Any], limit: int
 ) -> bool:
-    """Whether the window is worth reading first: on PostgreSQL, whether the planner expects at
-    least half a page of matches among the window's customers (from its statistics, in a
-    fraction of a millisecond). Most searches match too few customers for that, and for them
-    the window's 8,000 rows (3-5 ms at 1,000,000 customers) would be read for nothing.
-    Elsewhere (SQLite: small data) always."""
+    """Whether the window is worth reading first: on PostgreSQL, whether the planner expects
+    two pages of matches among the window's customers (from its statistics, in a fraction of
+    a millisecond; kept ``ESTIMATE_SECONDS`` for the same search). With fewer the window
+    seldom fills the page, and then both reads are paid: most searches match too few
+    customers, and for them the window's 8,000 rows (3-5 ms at 1,000,000 customers) would be
+    read for nothing. Elsewhere (SQLite: small data) always."""
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         return True
-    matches, customers = await _prepared(shape, "estimate", None, None).planned_rows(
-        session, params
-    )
-    return matches * SEARCH_WINDOW >= customers * limit / 2
+    key = (shape, *(params.get(name) for name in ("number", "store_id")))
+    key += tuple(params[f"word{i}"] for i in range(shape.words))
+    now = time.monotonic()
+    kept = _estimates.get(key)
+    if kept is None or now - kept[0] >= ESTIMATE_SECONDS:
+        matches, customers = await _prepared(shape, "estimate", None, None).planned_rows(
+            session, params
+        )
+        if len(_estimates) >= ESTIMATES_KEPT:
+            del _estimates[next(iter(_estimates))]  # the oldest
+        kept = _estimates[key] = (now, matches, customers)
+    _, matches, customers = kept
+    return matches * SEARCH_WINDOW >= customers * limit * 2
 
 
 def position(row: RowData, sort: str | None) -> list[Any]:
