@@ -115,20 +115,24 @@ async def test_a_reading_session_runs_prebuilt_reads_without_an_orm_transaction(
         await anext(scope)
 
 
-@pytest.mark.postgres
-async def test_a_reading_session_is_reused_closed_and_empty(database):
-    """A reading request's session is kept for the next one once closed: it holds no
+@pytest.mark.parametrize("reading", [True, False], ids=["reading", "writing"])
+async def test_a_session_is_reused_closed_and_empty(database, reading):
+    """A request's session is kept for the next request of its kind once closed: it holds no
     connection, no transaction, no object and nothing in ``info`` from the request before."""
     assert isinstance(database, Database)
-    first = database.reader()
+    first = database.session(reading)
     store = (await first.execute(select(Store).where(Store.code == "MAIN"))).scalar_one()
     first.info["left"] = True
     assert first.in_transaction() and store in first
     await database.release(first)
-    again = database.reader()
+    again = database.session(reading)
     assert again is first
     assert not again.in_transaction() and store not in again and not again.info
     assert (await COUNT_STORES.first(again, {"code": "MAIN"}) or {}).get("n") == 1
+    other = database.session(not reading)
+    assert other is not again
+    assert (other.bind is database.read_engine) is (not reading and not database.is_sqlite)
+    await database.release(other)
     await database.release(again)
 
 

@@ -182,8 +182,8 @@ def make_engine(settings: Settings | None = None, **overrides: Any) -> AsyncEngi
     return create_async_engine(url, **options)
 
 
-# Closed reading sessions a worker keeps for reuse: about as many as it reads at once.
-IDLE_READERS = 64
+# Closed sessions a worker keeps for reuse, of each kind: about as many as it serves at once.
+IDLE_SESSIONS = 64
 
 
 class Database:
@@ -203,24 +203,25 @@ class Database:
         # SQLite has one writer at a time: writing requests of this process queue here instead
         # of failing with "database is locked" when their read snapshot went stale.
         self.sqlite_writer = asyncio.Lock()
-        # Reading sessions, closed and kept for the next reading request: most never connect
-        # (their reads are prebuilt), and setting up a session cost 7 % of a customer read.
-        self.idle_readers: list[AsyncSession] = []
+        # Requests' sessions, closed and kept for the next request of their kind (reading in
+        # autocommit, or not): setting up a session cost 7 % of a customer read.
+        self.idle: dict[bool, list[AsyncSession]] = {True: [], False: []}
 
-    def reader(self) -> AsyncSession:
-        """A session for a reading request on PostgreSQL (autocommit); give it back with
-        ``release``."""
-        assert self.read_engine is not None
-        if self.idle_readers:
-            return self.idle_readers.pop()
-        return AsyncSession(self.read_engine, expire_on_commit=False)
+    def session(self, reading: bool) -> AsyncSession:
+        """A session for a request; a reading one on PostgreSQL runs in autocommit. Give it back
+        with ``release``."""
+        reading = reading and self.read_engine is not None
+        if self.idle[reading]:
+            return self.idle[reading].pop()
+        return AsyncSession(self.read_engine if reading else self.engine, expire_on_commit=False)
 
     async def release(self, session: AsyncSession) -> None:
         # A closed session is as new (SQLAlchemy: "may be used again"); its ``info`` is ours.
         await session.close()
         session.info.clear()
-        if len(self.idle_readers) < IDLE_READERS:
-            self.idle_readers.append(session)
+        idle = self.idle[session.bind is not None and session.bind is self.read_engine]
+        if len(idle) < IDLE_SESSIONS:
+            idle.append(session)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -424,16 +425,15 @@ async def session_scope(request: Request) -> AsyncIterator[AsyncSession]:
     database = get_database()
     reading = request.method in READ_ONLY_METHODS
     async with AsyncExitStack() as stack:
+        if database.is_sqlite and not reading:
+            await stack.enter_async_context(database.sqlite_writer)
+        session = database.session(reading)
+        stack.push_async_callback(database.release, session)
         if reading and database.read_engine is not None:
             # Autocommit: nothing to commit or roll back. The session connects only if it runs
             # a statement itself; prebuilt reads borrow a pooled connection each.
-            reader = database.reader()
-            stack.push_async_callback(database.release, reader)
-            yield reader
+            yield session
             return
-        if database.is_sqlite and not reading:
-            await stack.enter_async_context(database.sqlite_writer)
-        session = await stack.enter_async_context(database.sessionmaker())
         try:
             yield session
             await session.commit()
