@@ -100,6 +100,7 @@ _MOVE = {
 def move_values(
     customer: Customer, on: date, *, received: int = 0, delivered: int = 0
 ) -> dict[str, Any]:
+    """The values of a move (its statements bind them by name)."""
     return {
         "customer_id": customer.id,
         "month": month_of(on),

@@ -219,7 +219,7 @@ class Database:
         # A closed session is as new (SQLAlchemy: "may be used again"); its ``info`` is ours.
         await session.close()
         session.info.clear()
-        idle = self.idle[session.bind is not None and session.bind is self.read_engine]
+        idle = self.idle[session.bind is self.read_engine]
         if len(idle) < IDLE_SESSIONS:
             idle.append(session)
 

@@ -62,18 +62,23 @@ async def insert_payment(session: AsyncSession, values: dict[str, Any]) -> int:
     return int(row["id"])
 
 
-PAYMENT, CHEQUE = "payment_", "cheque_"
+# The rows' parameters in the statement that writes them together.
+_PAYMENT, _CHEQUE = "payment_", "cheque_"
 
 
 def _written_together(moves: bool, has_cheque: bool) -> Prepared:
-    payment = insert_row(Payment, PAYMENT).returning(table(Payment).c.id).cte("payment")
+    payment = insert_row(Payment, _PAYMENT).returning(table(Payment).c.id).cte("payment")
     payment_id = select(payment.c.id).scalar_subquery()
     writes = [payment, audit.insert_about(payment_id).cte("audit_entry")]
     returned = [payment_id.label("payment_id")]
     if has_cheque:
-        cheque = insert_row(Cheque, CHEQUE, payment_id=payment_id).returning(table(Cheque).c.id)
-        writes.append(cheque.cte("cheque"))
-        returned.append(select(writes[-1].c.id).scalar_subquery().label("cheque_id"))
+        cheque = (
+            insert_row(Cheque, _CHEQUE, payment_id=payment_id)
+            .returning(table(Cheque).c.id)
+            .cte("cheque")
+        )
+        writes.append(cheque)
+        returned.append(select(cheque.c.id).scalar_subquery().label("cheque_id"))
     if moves:
         return Prepared(balance.move_statement().add_cte(*writes).returning(*returned))
     return Prepared(select(*returned).add_cte(*writes))
@@ -99,9 +104,9 @@ async def insert_payment_together(
     (data-modifying WITHs: one round trip for the busiest write). Returns ``payment_id``,
     ``cheque_id`` if any and ``balance`` if moved."""
     params = {
-        **prefixed(PAYMENT, values),
+        **prefixed(_PAYMENT, values),
         **prefixed(audit.PREFIX, audit_entry),
-        **prefixed(CHEQUE, cheque or {}),
+        **prefixed(_CHEQUE, cheque or {}),
         **(move or {}),
     }
     row = await _WRITTEN_TOGETHER[move is not None, cheque is not None].first(session, params)
