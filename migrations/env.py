@@ -18,6 +18,16 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 
 target_metadata = Base.metadata
 
+# Indexes the migrations make on PostgreSQL alone, over a function rather than a column, so no
+# model declares them: the grams index of the search text (0006).
+DATABASE_ONLY_INDEXES = {"ix_customers_search_grams"}
+
+
+def _include(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    return not (type_ == "index" and name in DATABASE_ONLY_INDEXES)
+
 
 def _url() -> str:
     return str(config.attributes.get("database_url") or get_settings().database_url)
@@ -28,6 +38,7 @@ def _configure(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
+        include_object=_include,
         render_as_batch=connection.dialect.name == "sqlite",
     )
 

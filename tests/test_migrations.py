@@ -68,16 +68,18 @@ def test_0005_rebuilds_the_search_text_without_the_city_and_0004_with_it(tmp_pat
 
 
 @pytest.mark.postgres
-async def test_customer_pages_keep_room_and_the_trigram_index_has_no_pending_list(session):
-    """Migration 0004: a balance update can stay on its page (no index entries), and searches
-    never scan a pending list of trigram entries."""
+async def test_customer_pages_keep_room_and_the_search_indexes_have_no_pending_list(session):
+    """Migrations 0004 and 0006: a balance update can stay on its page (no index entries), and
+    searches never scan a pending list of trigram or gram entries."""
     found = await session.execute(
         text(
             "SELECT relname, reloptions FROM pg_class"
-            " WHERE relname IN ('customers', 'ix_customers_search_text_trgm')"
+            " WHERE relname IN"
+            " ('customers', 'ix_customers_search_text_trgm', 'ix_customers_search_grams')"
         )
     )
     assert {name: options for name, options in found} == {
         "customers": ["fillfactor=90"],
         "ix_customers_search_text_trgm": ["fastupdate=off"],
+        "ix_customers_search_grams": ["fastupdate=off"],
     }

@@ -35,6 +35,8 @@ class Customer(TimestampMixin, Base):
             postgresql_ops={"search_text": "gin_trgm_ops"},
             postgresql_with={"fastupdate": "off"},
         ),
+        # On PostgreSQL also an index of the search text's four-character grams, for longer
+        # search words (migration 0006; over a function, so not declared here).
         # Room on each page for a new version of its rows: a money write changes no indexed
         # column, so its update of the balance stays on the page and touches no index (HOT).
         {"postgresql_with": {"fillfactor": 90}},

@@ -172,6 +172,10 @@ def make_engine(settings: Settings | None = None, **overrides: Any) -> AsyncEngi
                 "statement_timeout": str(settings.statement_timeout_ms),
                 # Short OLTP queries: JIT compilation costs more than it saves.
                 "jit": "off",
+                # A search's bitmap of candidate rows stays exact up to about 260,000 table
+                # pages (5,000,000 customers) instead of 65,000: a lossy page would have the
+                # grams of each of its rows recomputed (about 0.1 ms a row; migration 0006).
+                "work_mem": "16MB",
                 "idle_in_transaction_session_timeout": "60000",
                 "application_name": "custledger",
             },
