@@ -1,6 +1,6 @@
-"""On PostgreSQL every search runs on an index of the folded search column (the grams index for
-words of four characters or more, the trigram index for shorter ones) and the default listing
-on the listing index (checked with EXPLAIN on 20,000 customers)."""
+"""On PostgreSQL every search runs on an index of the folded search column (the grams index when
+a word has four characters or more and none has three, else the trigram index) and the default
+listing on the listing index (checked with EXPLAIN on 20,000 customers)."""
 
 from __future__ import annotations
 
@@ -78,8 +78,9 @@ async def test_search_and_listing_use_their_indexes(session):
     await _arrange(session, 20_000)
 
     # The search words are served by an index (forced: no sequential scan): the grams index
-    # when a word has four characters or more, and then not the trigram index too (whose
-    # candidates would make PostgreSQL recompute the grams of each), else the trigram index.
+    # when a word has four characters or more and none three, and then not the trigram index
+    # too (whose candidates would make PostgreSQL recompute the grams of each), else the
+    # trigram index.
     await session.execute(text("SET LOCAL enable_seqscan = off"))
     for q, index in (
         ("carvalho", GRAMS),
