@@ -5,17 +5,16 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from custledger import __version__
 from custledger.auth.router import router as auth_router
 from custledger.config import get_settings
 from custledger.customers.router import router as customers_router
+from custledger.frontend import FrontendFiles
 from custledger.kit import logs
 from custledger.kit.db import get_database
 from custledger.kit.errors import install_error_handlers, problem_response
@@ -29,8 +28,6 @@ from custledger.reports.router import router as reports_router
 from custledger.statement.router import router as statement_router
 from custledger.stores.router import router as stores_router
 from custledger.users.router import router as users_router
-
-FRONTEND_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
 
 DESCRIPTION = """
 The customer ledger of a retail chain: customers, payments (accounts receivable), orders and
@@ -125,9 +122,8 @@ def create_app() -> FastAPI:
             )
         return JSONResponse({"status": "ready"})
 
-    if FRONTEND_DIST.is_dir():
-        app.mount("/", StaticFiles(directory=FRONTEND_DIST, html=True), name="frontend")
-
+    # The front end's paths never reach the router; the API's never reach the files.
+    app.add_middleware(FrontendFiles, directory=settings.frontend_path)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContext)
     return app

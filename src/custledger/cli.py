@@ -69,8 +69,16 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
     """Run the API (and the built front end at /)."""
+    import logging
+
     import uvicorn
 
+    from custledger.frontend import describe
+    from custledger.kit import logs
+
+    settings = get_settings()
+    logs.configure(settings.log_level)
+    logging.getLogger("custledger.serve").info(describe(settings.frontend_path))
     uvicorn.run(
         "custledger.main:app",
         host=host,
@@ -78,7 +86,7 @@ def serve(
         workers=workers,
         proxy_headers=True,
         server_header=False,
-        log_level=get_settings().log_level.lower(),
+        log_level=settings.log_level.lower(),
         # One access line per request, ours (JSON, with the request id): not uvicorn's too.
         access_log=False,
     )

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     idempotency_ttl_hours: int = Field(default=48, ge=24)
     log_level: str = "INFO"
+    # The built front end served at /; unset: frontend/dist of the source tree (make run).
+    frontend_dir: Path | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -56,6 +58,12 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def frontend_path(self) -> Path:
+        from custledger.frontend import default_directory
+
+        return self.frontend_dir if self.frontend_dir is not None else default_directory()
 
     @property
     def is_sqlite(self) -> bool:
