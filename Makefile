@@ -6,7 +6,17 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export CUSTLEDGER_TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test lint typecheck test-sqlite test-postgres install bench clean
+.PHONY: run test lint typecheck test-sqlite test-postgres test-frontend frontend api-types \
+	install bench clean
+
+# The React app in frontend/ (Node 20 and npm). Until frontend/package.json exists the front-end
+# targets say so and succeed, and `make run` serves the API alone.
+FRONTEND := frontend
+NODE_STAMP := $(FRONTEND)/node_modules/.npm-ci
+FRONTEND_SOURCES := $(shell find $(FRONTEND)/src -type f 2>/dev/null) \
+	$(wildcard $(FRONTEND)/index.html $(FRONTEND)/package.json $(FRONTEND)/package-lock.json \
+	$(FRONTEND)/vite.config.ts)
+NO_FRONTEND = echo "make: $(FRONTEND)/package.json does not exist: no front end to $(1)"
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -16,7 +26,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 install: $(VENV)/.installed
 
-run: install
+run: install frontend
 	mkdir -p var
 	$(BIN)/custledger migrate
 	$(BIN)/custledger seed-demo --if-empty
@@ -35,7 +45,39 @@ test-sqlite: install
 test-postgres: install
 	CUSTLEDGER_TEST_BACKEND=postgres $(BIN)/pytest
 
-test: lint typecheck test-sqlite test-postgres
+# Every part must pass: make stops at the first failing one and exits non-zero.
+test: lint typecheck test-sqlite test-postgres test-frontend
+
+# npm ci again whenever package-lock.json is newer than the last install.
+$(NODE_STAMP): $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund
+	mkdir -p $(@D) && touch $@
+
+# Rebuilt only when a source is newer than the build.
+$(FRONTEND)/dist/index.html: $(NODE_STAMP) $(FRONTEND_SOURCES)
+	cd $(FRONTEND) && npm run build
+	touch $@
+
+frontend:
+	@if test -f $(FRONTEND)/package.json; then \
+		$(MAKE) --no-print-directory $(FRONTEND)/dist/index.html; \
+	else $(call NO_FRONTEND,build; custledger serve answers the API alone); fi
+
+# The OpenAPI document into the front end, then its TypeScript types.
+api-types: install
+	mkdir -p $(FRONTEND)/src/api
+	$(PY) -m custledger.openapi > $(FRONTEND)/src/api/openapi.json.tmp
+	mv $(FRONTEND)/src/api/openapi.json.tmp $(FRONTEND)/src/api/openapi.json
+	@if test -f $(FRONTEND)/package.json; then \
+		$(MAKE) --no-print-directory $(NODE_STAMP) && cd $(FRONTEND) && npm run gen:api; \
+	else $(call NO_FRONTEND,generate types for); fi
+
+# The browser tests start .venv/bin/custledger themselves: install first.
+test-frontend: install
+	@if test -f $(FRONTEND)/package.json; then \
+		$(MAKE) --no-print-directory $(NODE_STAMP) && cd $(FRONTEND) && \
+		npm run lint && npm run typecheck && npm test && npm run build && npm run e2e; \
+	else $(call NO_FRONTEND,test); fi
 
 clean:
 	rm -rf $(VENV) var/*.db
