@@ -36,7 +36,9 @@ def dist(tmp_path: Path) -> Path:
     return folder
 
 
-async def _client_for(folder: Path, monkeypatch: pytest.MonkeyPatch) -> httpx.AsyncClient:
+async def _client_for(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, app_out: list[object] | None = None
+) -> httpx.AsyncClient:
     from custledger.app import create_app
     from custledger.config import get_settings
 
@@ -47,6 +49,8 @@ async def _client_for(folder: Path, monkeypatch: pytest.MonkeyPatch) -> httpx.As
     finally:
         monkeypatch.delenv("CUSTLEDGER_FRONTEND_DIR")
         get_settings.cache_clear()
+    if app_out is not None:
+        app_out.append(app)
     transport = httpx.ASGITransport(app=app)
     return httpx.AsyncClient(transport=transport, base_url="http://testserver")
 
@@ -140,6 +144,29 @@ async def test_api_paths_are_never_shadowed_by_the_app(web):
     for path in ("/metrics", "/healthz/x", "/readyz/x"):
         r = await web.get(path)
         assert r.status_code == 404 and r.headers["content-type"] == PROBLEM, path
+
+
+async def test_a_route_of_the_app_outside_the_api_prefixes_is_never_shadowed(
+    database, dist, monkeypatch
+):
+    from fastapi import FastAPI
+
+    made: list[object] = []
+    async with await _client_for(dist, monkeypatch, made) as web:
+        app = made[0]
+        assert isinstance(app, FastAPI)
+
+        # Added after start-up, as a test or a later module would.
+        @app.post("/extra/{name}")
+        async def extra(name: str) -> dict[str, str]:
+            return {"name": name}
+
+        r = await web.post("/extra/x")
+        assert r.status_code == 200 and r.json() == {"name": "x"}
+        wrong_method = await web.get("/extra/x")
+        assert wrong_method.status_code == 405
+        assert wrong_method.headers["allow"] == "POST"
+        _is_index(await web.get("/extra"))
 
 
 async def test_the_api_docs_page_is_not_under_the_apps_csp(web):

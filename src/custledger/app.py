@@ -123,7 +123,7 @@ def create_app() -> FastAPI:
         return JSONResponse({"status": "ready"})
 
     # The front end's paths never reach the router; the API's never reach the files.
-    app.add_middleware(FrontendFiles, directory=settings.frontend_path)
+    app.add_middleware(FrontendFiles, directory=settings.frontend_path, routes=app.router.routes)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContext)
     return app

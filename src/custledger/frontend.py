@@ -1,8 +1,9 @@
 """The built front end (``frontend/dist``) served at ``/`` beside the API.
 
 Everything under ``/api``, ``/healthz``, ``/readyz`` and ``/metrics`` goes to the API untouched, so
-its 404 and 405 problems stay what they are. Any other path is the single-page app's: a file of
-the build when one is there, else ``index.html`` (the app routes in the browser). Hashed files
+its 404 and 405 problems stay what they are, and so does any other path one of the app's routes
+matches. Any other path is the single-page app's: a file of the build when one is there, else
+``index.html`` (the app routes in the browser). Hashed files
 under ``/assets/`` are cached for a year; ``index.html`` is revalidated every time and carries
 the Content-Security-Policy. See docs/decisions/frontend.md.
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from starlette.datastructures import Headers
 from starlette.responses import FileResponse, Response
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from custledger.kit.errors import problem_response
@@ -55,12 +57,18 @@ def describe(directory: Path) -> str:
 class FrontendFiles:
     """ASGI middleware: the front end's paths answered here, the API's passed on."""
 
-    def __init__(self, app: ASGIApp, directory: Path) -> None:
+    def __init__(self, app: ASGIApp, directory: Path, routes: list[BaseRoute]) -> None:
         self.app = app
         self.root = os.path.realpath(directory)
+        # The app's route list itself (read per request: routes may be added after start-up).
+        self.routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or is_reserved(scope["path"]):
+        if (
+            scope["type"] != "http"
+            or is_reserved(scope["path"])
+            or any(route.matches(scope)[0] is not Match.NONE for route in self.routes)
+        ):
             await self.app(scope, receive, send)
             return
         response = self.respond(scope["method"], scope["path"], Headers(scope=scope))
