@@ -1,0 +1,203 @@
+"""The payment rules (``payments.rules``) as permission dependencies, declared on every route
+that records, edits or deletes a payment, so a reader of the route sees them and OpenAPI lists
+their refusals (``refusals``).
+
+- ``PayableCustomer``: the path's customer, locked in the request's transaction; 404
+  ``customer-not-found``, 409 ``quick-sale-customer``.
+- ``ReceivedDatesAllowed(Body, dates)``: the request body, once the received dates it sets passed
+  rules 1 and 2 (422 ``received-date-in-future``, 403 ``backdating-not-allowed``). No database.
+- ``EditablePayment``: the path's payment read under its customer's row lock, judged by rule 3
+  (404 ``payment-not-found``, 412 on a stale ``If-Match``, 403 ``payment-not-editable``).
+- ``AllowedPaymentChange``: a PATCH body whose received date, when it sets or changes the
+  stored one, passed rules 1 and 2.
+
+Every one of them takes the request's ``Session`` (FastAPI solves a dependency once per request,
+so it is the route's session and transaction): what a dependency locked stays locked until the
+route's write commits, and a refusal rolls the whole request back, its idempotency claim too.
+They run in the order the route declares them: declare ``Idempotent`` first, so a retried request
+gets its stored answer whatever the rules would say now.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends
+from pydantic import BaseModel
+
+from custledger.auth.dependencies import CurrentPrincipal, PaymentsWrite
+from custledger.auth.principal import Principal
+from custledger.customers.models import Customer
+from custledger.kit.db import Session
+from custledger.kit.errors import PROBLEM_JSON, problems
+from custledger.kit.etag import IfMatch, check_version, expected_versions
+from custledger.kit.schemas import Id
+from custledger.payments import service
+from custledger.payments.rules import (
+    BACKDATING,
+    FUTURE,
+    NOT_EDITABLE,
+    DateField,
+    check_may_change,
+    check_received_dates,
+)
+from custledger.payments.schemas import ChequeBatch, PaymentCreate, PaymentPatch
+from custledger.payments.service import LockedPayment
+
+Body = TypeVar("Body", bound=BaseModel)
+
+
+# --- the customer a payment is recorded on ------------------------------------------------------
+
+
+async def payable_customer(
+    customer_id: Id, session: Session, _principal: PaymentsWrite
+) -> Customer:
+    return await service.lock_payable_customer(session, customer_id)
+
+
+PayableCustomer = Annotated[Customer, Depends(payable_customer)]
+
+
+# --- rules 1 and 2: the received dates a request sets -------------------------------------------
+
+
+def ReceivedDatesAllowed(
+    body_type: type[Body], dates: Callable[[Body], Iterable[DateField]]
+) -> Any:
+    """A dependency giving the request body (parsed as ``body_type``) once every received date
+    ``dates`` finds in it passed rules 1 and 2. Declare the body through it, in place of a
+    plain body parameter: ``body: Annotated[SaleIn, ReceivedDatesAllowed(SaleIn, dates)]``,
+    ``dates`` naming each date by its body field (``payments.0.received_on``)."""
+
+    async def received_dates_allowed(body: Any, principal: Principal) -> Any:
+        check_received_dates(principal, dates(body))
+        return body
+
+    # FastAPI reads the body's model from the signature; the principal is the request's own.
+    received_dates_allowed.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("body", inspect.Parameter.KEYWORD_ONLY, annotation=body_type),
+            inspect.Parameter(
+                "principal", inspect.Parameter.KEYWORD_ONLY, annotation=CurrentPrincipal
+            ),
+        ]
+    )
+    return Depends(received_dates_allowed)
+
+
+def payment_dates(body: PaymentCreate) -> list[DateField]:
+    return [("received_on", body.received_on)]
+
+
+def cheque_batch_dates(body: ChequeBatch) -> list[DateField]:
+    return [(f"cheques.{i}.received_on", c.received_on) for i, c in enumerate(body.cheques)]
+
+
+# --- rule 3: who may edit or delete a payment ---------------------------------------------------
+
+
+async def editable_payment(
+    payment_id: Id, session: Session, principal: PaymentsWrite, if_match: IfMatch = None
+) -> LockedPayment:
+    """The payment as stored now, under its customer's row lock, once the request may change
+    it: it read the current version (``If-Match``, optional) and rule 3 allows it."""
+    locked = await service.lock_payment(session, payment_id)
+    check_version("payment", locked.payment.version, expected_versions(if_match))
+    check_may_change(principal, locked.payment)
+    return locked
+
+
+EditablePayment = Annotated[LockedPayment, Depends(editable_payment)]
+
+
+async def allowed_payment_change(
+    body: PaymentPatch, locked: EditablePayment, principal: CurrentPrincipal
+) -> PaymentPatch:
+    """Rules 1 and 2 on an edit: only when it sets or changes the received date."""
+    if "received_on" in body.model_fields_set and body.received_on != locked.payment.received_on:
+        check_received_dates(principal, [("received_on", body.received_on)])
+    return body
+
+
+AllowedPaymentChange = Annotated[PaymentPatch, Depends(allowed_payment_change)]
+
+
+# --- what OpenAPI shows of them -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """One way a rule refuses, as the OpenAPI document shows it."""
+
+    status: int
+    type: str
+    title: str
+    detail: str
+
+
+CUSTOMER_REFUSALS = (
+    Refusal(404, "customer-not-found", "Not found", "No customer with id 12."),
+    Refusal(
+        409,
+        "quick-sale-customer",
+        "Quick-sale customer",
+        "The quick-sale (walk-in) customer buys for cash only and has no receivables; record "
+        "the payment on a registered customer.",
+    ),
+)
+DATE_REFUSALS = (
+    Refusal(
+        422,
+        FUTURE,
+        "Received date in the future",
+        "A payment cannot be received after today (2026-03-10, business time zone).",
+    ),
+    Refusal(
+        403,
+        BACKDATING,
+        "Backdating not allowed",
+        "Recording a payment as received before today needs the sales:manage or owner permission.",
+    ),
+)
+EDIT_REFUSALS = (
+    Refusal(404, "payment-not-found", "Not found", "No payment with id 345."),
+    Refusal(
+        412,
+        "precondition-failed",
+        "Precondition failed",
+        "The payment was changed since you read it (it is now version 3). Reload it and apply "
+        "your change again.",
+    ),
+    Refusal(
+        403,
+        NOT_EDITABLE,
+        "Payment not editable",
+        "Only the principal that recorded this payment, or one with the sales:manage or owner "
+        "permission, may change or delete it.",
+    ),
+)
+
+
+def refusals(*rules: Iterable[Refusal], statuses: Iterable[int] = ()) -> dict[int | str, Any]:
+    """A route's ``responses=``: ``problems(...)`` for ``statuses`` and every status of
+    ``rules``, each rule's problem type named in its status's description and given as an
+    example."""
+    listed = [refusal for group in rules for refusal in group]
+    responses = problems(*statuses, *(r.status for r in listed))
+    for refusal in listed:
+        response = responses[refusal.status]
+        response["description"] += f"; `{refusal.type}`: {refusal.title.lower()}"
+        response["content"][PROBLEM_JSON].setdefault("examples", {})[refusal.type] = {
+            "summary": refusal.title,
+            "value": {
+                "type": refusal.type,
+                "title": refusal.title,
+                "status": refusal.status,
+                "detail": refusal.detail,
+            },
+        }
+    return responses
