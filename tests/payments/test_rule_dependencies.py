@@ -5,18 +5,26 @@ transaction and under the customer's row lock, and shown in OpenAPI."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Annotated
 
+import httpx
 import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import text
 
+from custledger.auth.dependencies import PaymentsWrite
 from custledger.kit import clock
-from custledger.kit.db import Database
+from custledger.kit.db import Database, Session
+from custledger.kit.idempotency import Idempotent
+from custledger.kit.schemas import Input
+from custledger.payments.dependencies import ReceivedDatesAllowed
+from custledger.payments.rules import DateField
 from tests.payments.support import (
     API,
     LATE_EVENING,
     TODAY,
+    TOMORROW,
     YESTERDAY,
     make_customer,
     paid,
@@ -26,15 +34,16 @@ from tests.payments.support import (
     stored_balance,
 )
 
-# The rule dependencies each writing route must declare, by the name of their function.
+# The rule dependencies each writing route must declare, by the name of their function, in
+# the order they are solved.
 GUARDS = {
-    "payments-create": ["idempotency", "payable_customer", "received_dates_allowed"],
-    "payments-cheque-batch": ["idempotency", "payable_customer", "received_dates_allowed"],
-    "payments-update": ["editable_payment", "allowed_payment_change"],
+    "payments-create": ["idempotency", "payable_customer"],
+    "payments-cheque-batch": ["idempotency", "payable_customer"],
+    "payments-update": ["editable_payment"],
     "payments-delete": ["editable_payment"],
 }
 RULE_DEPENDENCIES = {"payable_customer", "received_dates_allowed", "editable_payment"}
-RULE_DEPENDENCIES |= {"allowed_payment_change", "idempotency"}
+RULE_DEPENDENCIES |= {"idempotency"}
 
 
 def routes(app) -> dict[str, APIRoute]:
@@ -114,6 +123,26 @@ async def test_the_permission_is_judged_before_the_customer(client, make_actor, 
     assert r.json()["type"] == "forbidden"
 
 
+async def test_a_malformed_body_is_a_422_before_any_record_is_judged(
+    client, clerk, manager, session
+):
+    customer_id = await make_customer(session)
+    payment = await paid(client, manager, customer_id, received_on=TODAY.isoformat())
+    malformed = {"not_a_field": 1}
+    for url in (
+        f"{API}/customers/999999/payments",
+        f"{API}/customers/{await quick_sale_customer_id(session)}/payments",
+        f"{API}/customers/999999/payments/cheque-batch",
+    ):
+        r = await client.post(url, json=malformed, headers=clerk.headers)
+        assert r.status_code == 422, (url, r.text)
+        assert r.json()["type"] == "validation-error"
+    # Another principal's payment: rule 3 would refuse it, the body is judged first.
+    r = await client.patch(f"{API}/payments/{payment['id']}", json=malformed, headers=clerk.headers)
+    assert r.status_code == 422, r.text
+    assert r.json()["type"] == "validation-error"
+
+
 async def test_a_stale_version_is_judged_before_who_may_edit(client, clerk, manager, session):
     customer_id = await make_customer(session)
     payment = await paid(client, manager, customer_id, received_on=TODAY.isoformat())
@@ -191,6 +220,26 @@ async def _wait_until_a_request_waits_for_a_lock(database: Database) -> None:
 
 
 @pytest.mark.postgres
+async def test_a_malformed_edit_takes_no_lock(client, clerk, database, session):
+    """While another transaction holds the customer's lock, a malformed PATCH is answered at
+    once: the body is validated before the edit dependency locks anything."""
+    customer_id = await make_customer(session)
+    payment = await paid(client, clerk, customer_id, received_on=TODAY.isoformat())
+    async with database.engine.connect() as other:
+        await other.execute(
+            text("SELECT id FROM customers WHERE id = :id FOR UPDATE"), {"id": customer_id}
+        )
+        r = await asyncio.wait_for(
+            client.patch(
+                f"{API}/payments/{payment['id']}", json={"amount": "x"}, headers=clerk.headers
+            ),
+            timeout=10,
+        )
+        assert r.status_code == 422, r.text
+        await other.rollback()
+
+
+@pytest.mark.postgres
 @pytest.mark.parametrize("method", ["PATCH", "DELETE"])
 async def test_a_payment_backdated_while_an_edit_waits_for_the_lock_is_judged_as_stored(
     client, clerk, database, session, method
@@ -225,3 +274,68 @@ async def test_a_payment_backdated_while_an_edit_waits_for_the_lock_is_judged_as
     ).one()
     assert (row.amount, row.received_on, row.version) == (10000, YESTERDAY, 2)
     assert await stored_balance(session, customer_id) == 10000
+
+
+# --- the date rule on a route of another domain ----------------------------------------------
+
+
+class TakenPayment(Input):
+    amount: int
+    received_on: date | None = None
+
+
+class SaleBody(Input):
+    payments: list[TakenPayment]
+
+
+def sale_dates(body: SaleBody) -> list[DateField]:
+    return [(f"payments.{i}.received_on", p.received_on) for i, p in enumerate(body.payments)]
+
+
+async def record_sale(
+    session: Session,
+    principal: PaymentsWrite,
+    idem: Idempotent,
+    body: Annotated[SaleBody, ReceivedDatesAllowed(SaleBody, sale_dates)],
+) -> dict[str, list[str | None]]:
+    return {
+        "received_on": [
+            None if p.received_on is None else str(p.received_on) for p in body.payments
+        ]
+    }
+
+
+@pytest.fixture
+async def sale_client(database):
+    """The app with one more route declaring ``ReceivedDatesAllowed`` the way a route of
+    another domain (the one-call sale) declares it."""
+    from custledger.app import create_app
+
+    app = create_app()
+    app.add_api_route(f"{API}/test-sales", record_sale, methods=["POST"])
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+async def test_received_dates_allowed_guards_a_route_of_another_domain(sale_client, clerk, owner):
+    def sale(*days):
+        return {"payments": [{"amount": 1, "received_on": d and d.isoformat()} for d in days]}
+
+    url = f"{API}/test-sales"
+    r = await sale_client.post(url, json=sale(TODAY, None), headers=clerk.headers)
+    assert r.status_code == 200, r.text
+    r = await sale_client.post(url, json=sale(TODAY, YESTERDAY), headers=clerk.headers)
+    assert r.status_code == 403
+    assert r.json()["type"] == "backdating-not-allowed"
+    assert [e["field"] for e in r.json()["errors"]] == ["payments.1.received_on"]
+    r = await sale_client.post(url, json=sale(YESTERDAY, TOMORROW), headers=owner.headers)
+    assert r.status_code == 422
+    assert r.json()["type"] == "received-date-in-future"
+    assert [e["field"] for e in r.json()["errors"]] == ["payments.1.received_on"]
+    r = await sale_client.post(url, json=sale(YESTERDAY), headers=owner.headers)
+    assert r.status_code == 200, r.text
+    # The body is the route's own: parsed once, top level, malformed → 422 naming the field.
+    r = await sale_client.post(url, json={"payments": [{"amount": "x"}]}, headers=owner.headers)
+    assert r.status_code == 422
+    assert [e["field"] for e in r.json()["errors"]] == ["payments.0.amount"]

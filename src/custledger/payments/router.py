@@ -23,10 +23,11 @@ from custledger.payments.dependencies import (
     CUSTOMER_REFUSALS,
     DATE_REFUSALS,
     EDIT_REFUSALS,
-    AllowedPaymentChange,
+    Editable,
     EditablePayment,
+    Payable,
     PayableCustomer,
-    ReceivedDatesAllowed,
+    changed_received_dates,
     cheque_batch_dates,
     payment_dates,
     refusals,
@@ -37,8 +38,10 @@ from custledger.payments.schemas import (
     PaymentBatchOut,
     PaymentCreate,
     PaymentOut,
+    PaymentPatch,
     StatusFilter,
 )
+from custledger.payments.service import LockedPayment
 
 router = api_router(tags=["payments"])
 
@@ -77,12 +80,11 @@ async def create_payment(
     session: Session,
     principal: PaymentsWrite,
     idem: Idempotent,
-    customer: PayableCustomer,
-    body: Annotated[PaymentCreate, ReceivedDatesAllowed(PaymentCreate, payment_dates)],
+    payable: Annotated[Payable[PaymentCreate], PayableCustomer(PaymentCreate, payment_dates)],
 ) -> Response:
     """Record one payment. A received payment raises the balance; a pending one (no
     `received_on`) does not. Honours `Idempotency-Key`."""
-    payment = await service.create_payment(session, principal, customer, body)
+    payment = await service.create_payment(session, principal, payable.customer, payable.body)
     return await idem.respond(
         payment,
         status_code=201,
@@ -103,12 +105,11 @@ async def create_cheque_batch(
     session: Session,
     principal: PaymentsWrite,
     idem: Idempotent,
-    customer: PayableCustomer,
-    body: Annotated[ChequeBatch, ReceivedDatesAllowed(ChequeBatch, cheque_batch_dates)],
+    payable: Annotated[Payable[ChequeBatch], PayableCustomer(ChequeBatch, cheque_batch_dates)],
 ) -> Response:
     """Record 1 to 50 cheques sharing an order reference and due date: all or none. A bad
     cheque is named in `errors` as `cheques.N.<field>`. Honours `Idempotency-Key`."""
-    ids = await service.create_cheque_batch(session, principal, customer, body)
+    ids = await service.create_cheque_batch(session, principal, payable.customer, payable.body)
     items = await service.get_payments(session, ids)
     return await idem.respond(
         PaymentBatchOut(items=items), status_code=201, customer_id=customer_id
@@ -138,12 +139,13 @@ async def update_payment(
     payment_id: Id,
     session: Session,
     principal: PaymentsWrite,
-    locked: EditablePayment,
-    body: AllowedPaymentChange,
+    change: Annotated[
+        Editable[PaymentPatch], EditablePayment(PaymentPatch, changed_received_dates)
+    ],
     response: Response,
 ) -> PaymentOut:
     """Change a payment under the payment rules; the balance follows. `If-Match` optional."""
-    await service.update_payment(session, principal, locked, body)
+    await service.update_payment(session, principal, change.locked, change.body)
     payment = await service.get_payment(session, payment_id)
     response.headers["ETag"] = etag(payment.version)
     return payment
@@ -159,7 +161,7 @@ async def delete_payment(
     payment_id: Id,
     session: Session,
     principal: PaymentsWrite,
-    locked: EditablePayment,
+    locked: Annotated[LockedPayment, EditablePayment()],
 ) -> Response:
     """Delete a payment under the payment rules; the audit log keeps the whole row."""
     await service.delete_payment(session, principal, locked)
