@@ -12,7 +12,7 @@ from custledger.auth.roles import ROLE_PERMISSIONS, Role
 from custledger.kit import clock
 from custledger.kit.errors import Forbidden, Unprocessable
 from custledger.payments.models import Payment
-from custledger.payments.service import check_may_change, check_received_dates
+from custledger.payments.rules import check_may_change, check_received_dates
 from tests.payments.conftest import PRIVILEGED, ROLES
 from tests.payments.support import LATE_EVENING, TODAY, TOMORROW, YESTERDAY
 

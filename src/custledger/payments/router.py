@@ -1,4 +1,8 @@
-"""Payments (accounts receivable) over HTTP: parse, call the service, shape the response."""
+"""Payments (accounts receivable) over HTTP: parse, call the service, shape the response.
+
+Every route that records, edits or deletes a payment declares the payment rules it is under
+(``payments.dependencies``), after ``Idempotent`` where it takes one.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,25 @@ from fastapi import Path, Query, Response
 from custledger.auth.dependencies import PaymentsRead, PaymentsWrite
 from custledger.kit.db import Session
 from custledger.kit.errors import problems
-from custledger.kit.etag import IfMatch, etag, expected_versions
+from custledger.kit.etag import etag
 from custledger.kit.idempotency import Idempotent
 from custledger.kit.pagination import Cursor, Page, limit_query
 from custledger.kit.routes import api_router
 from custledger.kit.schemas import Id
 from custledger.payments import service
+from custledger.payments.dependencies import (
+    CUSTOMER_REFUSALS,
+    DATE_REFUSALS,
+    EDIT_REFUSALS,
+    Editable,
+    EditablePayment,
+    Payable,
+    PayableCustomer,
+    changed_received_dates,
+    cheque_batch_dates,
+    payment_dates,
+    refusals,
+)
 from custledger.payments.schemas import (
     ChequeBatch,
     ChequeIssuerOut,
@@ -24,6 +41,7 @@ from custledger.payments.schemas import (
     PaymentPatch,
     StatusFilter,
 )
+from custledger.payments.service import LockedPayment
 
 router = api_router(tags=["payments"])
 
@@ -55,18 +73,18 @@ async def list_payments(
     status_code=201,
     response_model=PaymentOut,
     operation_id="payments-create",
-    responses=problems(403, 404, 409),
+    responses=refusals(CUSTOMER_REFUSALS, DATE_REFUSALS, statuses=[403, 409]),
 )
 async def create_payment(
     customer_id: Id,
-    body: PaymentCreate,
     session: Session,
     principal: PaymentsWrite,
     idem: Idempotent,
+    payable: Annotated[Payable[PaymentCreate], PayableCustomer(PaymentCreate, payment_dates)],
 ) -> Response:
     """Record one payment. A received payment raises the balance; a pending one (no
     `received_on`) does not. Honours `Idempotency-Key`."""
-    payment = await service.create_payment(session, principal, customer_id, body)
+    payment = await service.create_payment(session, principal, payable.customer, payable.body)
     return await idem.respond(
         payment,
         status_code=201,
@@ -80,18 +98,18 @@ async def create_payment(
     status_code=201,
     response_model=PaymentBatchOut,
     operation_id="payments-cheque-batch",
-    responses=problems(403, 404, 409),
+    responses=refusals(CUSTOMER_REFUSALS, DATE_REFUSALS, statuses=[403, 409]),
 )
 async def create_cheque_batch(
     customer_id: Id,
-    body: ChequeBatch,
     session: Session,
     principal: PaymentsWrite,
     idem: Idempotent,
+    payable: Annotated[Payable[ChequeBatch], PayableCustomer(ChequeBatch, cheque_batch_dates)],
 ) -> Response:
     """Record 1 to 50 cheques sharing an order reference and due date: all or none. A bad
     cheque is named in `errors` as `cheques.N.<field>`. Honours `Idempotency-Key`."""
-    ids = await service.create_cheque_batch(session, principal, customer_id, body)
+    ids = await service.create_cheque_batch(session, principal, payable.customer, payable.body)
     items = await service.get_payments(session, ids)
     return await idem.respond(
         PaymentBatchOut(items=items), status_code=201, customer_id=customer_id
@@ -115,20 +133,19 @@ async def get_payment(
 @router.patch(
     "/payments/{payment_id}",
     operation_id="payments-update",
-    responses=problems(403, 404, 412),
+    responses=refusals(EDIT_REFUSALS, DATE_REFUSALS, statuses=[403]),
 )
 async def update_payment(
     payment_id: Id,
-    body: PaymentPatch,
     session: Session,
     principal: PaymentsWrite,
+    change: Annotated[
+        Editable[PaymentPatch], EditablePayment(PaymentPatch, changed_received_dates)
+    ],
     response: Response,
-    if_match: IfMatch = None,
 ) -> PaymentOut:
     """Change a payment under the payment rules; the balance follows. `If-Match` optional."""
-    await service.update_payment(
-        session, principal, payment_id, body, expected=expected_versions(if_match)
-    )
+    await service.update_payment(session, principal, change.locked, change.body)
     payment = await service.get_payment(session, payment_id)
     response.headers["ETag"] = etag(payment.version)
     return payment
@@ -138,18 +155,16 @@ async def update_payment(
     "/payments/{payment_id}",
     status_code=204,
     operation_id="payments-delete",
-    responses=problems(403, 404, 412),
+    responses=refusals(EDIT_REFUSALS, statuses=[403]),
 )
 async def delete_payment(
     payment_id: Id,
     session: Session,
     principal: PaymentsWrite,
-    if_match: IfMatch = None,
+    locked: Annotated[LockedPayment, EditablePayment()],
 ) -> Response:
     """Delete a payment under the payment rules; the audit log keeps the whole row."""
-    await service.delete_payment(
-        session, principal, payment_id, expected=expected_versions(if_match)
-    )
+    await service.delete_payment(session, principal, locked)
     return Response(status_code=204)
 
 

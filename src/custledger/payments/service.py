@@ -1,24 +1,18 @@
-"""Payments (accounts receivable): the backdating and edit rules, cheques, the cheque batch, and
-the balance effect of every create, edit and delete.
+"""Payments (accounts receivable): cheques, the cheque batch, and the balance effect of every
+create, edit and delete.
 
-The rules (DESIGN "Payments"), with ``privileged = sales:manage or owner``:
-
-1. A received date after today (business time zone) is refused for everyone: 422
-   ``received-date-in-future``.
-2. A received date before today, on create or when an edit sets or changes it, needs
-   ``privileged``: 403 ``backdating-not-allowed``.
-3. Without ``privileged``, a payment may be edited or deleted only by the principal that
-   recorded it, and only while its current received date is today, later, or empty: 403
-   ``payment-not-editable``.
-
-Every write locks the customer row first (``balance.lock_customer``) and checks the rules before
-anything is written; the balance moves through ``balance`` only (``move``, or its statement
-with the payment's own rows on PostgreSQL).
+The payment rules (``payments.rules``) are applied before these functions run, by the permission
+dependencies declared on the routes (``payments.dependencies``): a function here receives the
+customer or the payment those dependencies locked and judged, in the request's transaction, and
+does the writing and the arithmetic. The customer row stays locked (``balance.lock_customer``)
+until the transaction ends; the balance moves through ``balance`` only (``move``, or its
+statement with the payment's own rows on PostgreSQL).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
@@ -30,15 +24,7 @@ from custledger.balance import service as balance
 from custledger.customers.models import Customer
 from custledger.kit import audit, clock
 from custledger.kit.db import is_postgres, utcnow
-from custledger.kit.errors import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    Unprocessable,
-    field_error,
-    invalid,
-)
-from custledger.kit.etag import check_version
+from custledger.kit.errors import Conflict, NotFound, Unprocessable, field_error, invalid
 from custledger.kit.money import format_money
 from custledger.kit.pagination import Page, decode_cursor, encode_cursor
 from custledger.kit.text import digits
@@ -182,7 +168,7 @@ async def cheque_issuer(session: AsyncSession, tax_id: str) -> ChequeIssuerOut:
     )
 
 
-# --- the rules -----------------------------------------------------------------------------
+# --- what a write starts from: the records, locked ---------------------------------------
 
 
 def _customer_not_found(customer_id: int) -> NotFound:
@@ -193,67 +179,6 @@ def _payment_not_found(payment_id: int) -> NotFound:
     return NotFound(f"No payment with id {payment_id}.", type="payment-not-found")
 
 
-def _future(field: str, received_on: date, today: date) -> dict[str, str]:
-    return field_error(
-        field, f"{received_on.isoformat()} is after today ({today.isoformat()}); not allowed"
-    )
-
-
-def _backdated(field: str, received_on: date, today: date) -> dict[str, str]:
-    return field_error(
-        field,
-        f"{received_on.isoformat()} is before today ({today.isoformat()}); backdating needs "
-        "the sales:manage or owner permission",
-    )
-
-
-def check_received_dates(principal: Principal, dates: Sequence[tuple[str, date | None]]) -> None:
-    """Rules 1 and 2 for each ``(field, received_on)`` being set: every offending field is
-    named; future dates (422) are reported before backdating (403)."""
-    today = clock.today()
-    future = [_future(f, d, today) for f, d in dates if d is not None and d > today]
-    if future:
-        raise Unprocessable(
-            f"A payment cannot be received after today ({today.isoformat()}, business time zone).",
-            type="received-date-in-future",
-            title="Received date in the future",
-            errors=future,
-        )
-    if principal.privileged:
-        return
-    backdated = [_backdated(f, d, today) for f, d in dates if d is not None and d < today]
-    if backdated:
-        raise Forbidden(
-            "Recording a payment as received before today needs the sales:manage or owner "
-            "permission.",
-            type="backdating-not-allowed",
-            title="Backdating not allowed",
-            errors=backdated,
-        )
-
-
-def check_may_change(principal: Principal, payment: Payment) -> None:
-    """Rule 3, on the payment as stored now."""
-    if principal.privileged:
-        return
-    if payment.recorded_by_id != principal.id:
-        raise Forbidden(
-            "Only the principal that recorded this payment, or one with the sales:manage or "
-            "owner permission, may change or delete it.",
-            type="payment-not-editable",
-            title="Payment not editable",
-        )
-    today = clock.today()
-    if payment.received_on is not None and payment.received_on < today:
-        raise Forbidden(
-            f"This payment was received on {payment.received_on.isoformat()}, before today "
-            f"({today.isoformat()}); changing or deleting it needs the sales:manage or owner "
-            "permission.",
-            type="payment-not-editable",
-            title="Payment not editable",
-        )
-
-
 def _check_cheque_presence(method: str, has_cheque: bool, field: str = "cheque") -> None:
     if method == CHEQUE and not has_cheque:
         raise invalid(field, "a CHEQUE payment carries exactly one cheque")
@@ -261,7 +186,13 @@ def _check_cheque_presence(method: str, has_cheque: bool, field: str = "cheque")
         raise invalid(field, f"a {method} payment carries no cheque")
 
 
-def _refuse_quick_sale(customer: Customer) -> None:
+async def lock_payable_customer(session: AsyncSession, customer_id: int) -> Customer:
+    """The customer a payment is recorded on, locked until the transaction ends: 404 if there
+    is none, 409 ``quick-sale-customer`` for the walk-in customer (it has no receivables)."""
+    try:
+        customer = await balance.lock_customer(session, customer_id)
+    except NotFound:
+        raise _customer_not_found(customer_id) from None
     if customer.is_quick_sale:
         raise Conflict(
             "The quick-sale (walk-in) customer buys for cash only and has no receivables; "
@@ -269,6 +200,36 @@ def _refuse_quick_sale(customer: Customer) -> None:
             type="quick-sale-customer",
             title="Quick-sale customer",
         )
+    return customer
+
+
+@dataclass(frozen=True, slots=True)
+class LockedPayment:
+    """A payment read as stored after its customer's row was locked, with that customer: what
+    an edit or a delete starts from."""
+
+    customer: Customer
+    payment: Payment
+
+
+async def lock_payment(session: AsyncSession, payment_id: int) -> LockedPayment:
+    """The payment, read after locking its customer (so no other write of that customer's
+    money runs until this transaction ends). A merge may move the payment to another customer
+    between the two reads: then lock that one instead. 404 if there is no such payment."""
+    for _attempt in range(3):
+        customer_id = await repository.customer_of(session, payment_id)
+        if customer_id is None:
+            break
+        try:
+            customer = await balance.lock_customer(session, customer_id)
+        except NotFound:
+            continue  # merged away and deleted meanwhile: follow the payment
+        payment = await repository.get_fresh(session, payment_id)
+        if payment is None:
+            break
+        if payment.customer_id == customer.id:
+            return LockedPayment(customer, payment)
+    raise _payment_not_found(payment_id)
 
 
 # --- audit snapshots -------------------------------------------------------------------------
@@ -408,13 +369,11 @@ async def _insert(
 
 
 async def create_payment(
-    session: AsyncSession, principal: Principal, customer_id: int, body: PaymentCreate
+    session: AsyncSession, principal: Principal, customer: Customer, body: PaymentCreate
 ) -> PaymentOut:
-    """Record one payment; returns it as ``get_payment`` would."""
-    customer = await _lock_customer(session, customer_id)
-    _refuse_quick_sale(customer)
+    """Record one payment on ``customer`` (locked by ``lock_payable_customer``; ``body``'s
+    received date passed the date rules); returns it as ``get_payment`` would."""
     _check_cheque_presence(body.method, body.cheque is not None)
-    check_received_dates(principal, [("received_on", body.received_on)])
     payment, cheque = await _insert(
         session,
         principal,
@@ -431,15 +390,11 @@ async def create_payment(
 
 
 async def create_cheque_batch(
-    session: AsyncSession, principal: Principal, customer_id: int, body: ChequeBatch
+    session: AsyncSession, principal: Principal, customer: Customer, body: ChequeBatch
 ) -> list[int]:
-    """Record several CHEQUE payments sharing an order reference and due date: every cheque is
-    checked before the first is written, so one bad cheque saves none. Returns their ids."""
-    customer = await _lock_customer(session, customer_id)
-    _refuse_quick_sale(customer)
-    check_received_dates(
-        principal, [(f"cheques.{i}.received_on", c.received_on) for i, c in enumerate(body.cheques)]
-    )
+    """Record several CHEQUE payments sharing an order reference and due date on ``customer``
+    (locked; every cheque's received date passed the date rules before the first is written,
+    so one bad cheque saves none). Returns their ids."""
     ids = []
     for item in body.cheques:
         payment, _ = await _insert(
@@ -462,58 +417,23 @@ def _cheque_of_batch_item(item: BatchCheque) -> ChequeIn:
     return ChequeIn.model_construct(**{name: getattr(item, name) for name in CHEQUE_FIELDS})
 
 
-async def _lock_customer(session: AsyncSession, customer_id: int) -> Customer:
-    try:
-        return await balance.lock_customer(session, customer_id)
-    except NotFound:
-        raise _customer_not_found(customer_id) from None
-
-
-async def _lock_payment(session: AsyncSession, payment_id: int) -> tuple[Customer, Payment]:
-    """The payment, read after locking its customer (so no other write of that customer's
-    money runs until this transaction ends). A merge may move the payment to another customer
-    between the two reads: then lock that one instead."""
-    for _attempt in range(3):
-        customer_id = await repository.customer_of(session, payment_id)
-        if customer_id is None:
-            break
-        try:
-            customer = await balance.lock_customer(session, customer_id)
-        except NotFound:
-            continue  # merged away and deleted meanwhile: follow the payment
-        payment = await repository.get_fresh(session, payment_id)
-        if payment is None:
-            break
-        if payment.customer_id == customer.id:
-            return customer, payment
-    raise _payment_not_found(payment_id)
-
-
 def _required(body: PaymentPatch, name: str) -> None:
     if name in body.model_fields_set and getattr(body, name) is None:
         raise invalid(name, "must not be null")
 
 
 async def update_payment(
-    session: AsyncSession,
-    principal: Principal,
-    payment_id: int,
-    body: PaymentPatch,
-    *,
-    expected: frozenset[int] | None = None,
+    session: AsyncSession, principal: Principal, locked: LockedPayment, body: PaymentPatch
 ) -> int:
-    """Apply a partial change under the rules; the balance follows the amount and received
-    date. Returns the payment id."""
+    """Apply a partial change to a payment its editor may change (``locked``: judged under its
+    customer's lock; a received date ``body`` sets passed the date rules); the balance follows
+    the amount and received date. Returns the payment id."""
     for name in ("method", "amount", "due_date"):
         _required(body, name)
-    customer, payment = await _lock_payment(session, payment_id)
-    check_version("payment", payment.version, expected)
-    check_may_change(principal, payment)
+    customer, payment = locked.customer, locked.payment
     sent = body.model_fields_set
 
     received_on = body.received_on if "received_on" in sent else payment.received_on
-    if received_on != payment.received_on:
-        check_received_dates(principal, [("received_on", received_on)])
 
     method = body.method if body.method is not None else payment.method
     stored_cheque = await repository.cheque_of(session, payment.id)
@@ -601,16 +521,12 @@ def _patched_cheque(
 
 
 async def delete_payment(
-    session: AsyncSession,
-    principal: Principal,
-    payment_id: int,
-    *,
-    expected: frozenset[int] | None = None,
+    session: AsyncSession, principal: Principal, locked: LockedPayment
 ) -> None:
-    """Delete under the same rules as an edit; the audit entry keeps the whole row."""
-    customer, payment = await _lock_payment(session, payment_id)
-    check_version("payment", payment.version, expected)
-    check_may_change(principal, payment)
+    """Delete a payment its deleter may delete (``locked``: judged under its customer's lock);
+    the audit entry keeps the whole row."""
+    customer, payment = locked.customer, locked.payment
+    payment_id = payment.id
     cheque = await repository.cheque_of(session, payment.id)
     before = snapshot(payment, cheque, whole=True)
     old_effect = effect_of(payment.received_on, payment.amount)
