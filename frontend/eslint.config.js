@@ -56,6 +56,7 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       "boundaries/feature-isolation": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
   },
   prettier,
