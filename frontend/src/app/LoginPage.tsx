@@ -86,7 +86,7 @@ export function LoginPage() {
   return (
     <>
       <OfflineBanner />
-      <Center mih="100vh" p="md" bg="gray.0">
+      <Center mih="100vh" p="md">
         <Paper component="main" withBorder shadow="sm" p="xl" w={380} maw="100%">
           <form onSubmit={submit} noValidate>
             <Stack>
@@ -94,7 +94,7 @@ export function LoginPage() {
                 <Title order={1} size="h2">
                   {t("auth:title")}
                 </Title>
-                <Text c="dimmed" size="sm">
+                <Text c="gray.7" size="sm">
                   {t("auth:subtitle")}
                 </Text>
               </div>
@@ -121,6 +121,7 @@ export function LoginPage() {
                 label={t("auth:password")}
                 name="password"
                 autoComplete="current-password"
+                visibilityToggleButtonProps={{ "aria-label": t("auth:showPassword") }}
                 required
                 value={password}
                 onChange={(e) => setPassword(e.currentTarget.value)}
