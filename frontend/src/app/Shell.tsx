@@ -64,7 +64,7 @@ export function Shell() {
                 <Text size="sm" fw={600} lh={1.2}>
                   {me.name}
                 </Text>
-                <Text size="xs" c="dimmed" lh={1.2}>
+                <Text size="xs" c="gray.7" lh={1.2}>
                   {t(`role.${me.role}`, { defaultValue: me.role })}
                   {me.store ? ` · ${me.store.name}` : ""}
                 </Text>
@@ -95,7 +95,7 @@ export function Shell() {
             to="/customers"
             label={t("menu.customers")}
             rightSection={
-              <Text size="xs" c="dimmed">
+              <Text size="xs" c="gray.7">
                 <VisuallyHidden>, </VisuallyHidden>
                 {t("shortcutCustomers")}
               </Text>

@@ -21,7 +21,7 @@ export function CustomerDetailPanel({ customerId, tab }: CustomerDetailPanelProp
   if (customerId === null) {
     return (
       <Center h="100%" p="xl">
-        <Text c="dimmed">{t("empty")}</Text>
+        <Text c="gray.7">{t("empty")}</Text>
       </Center>
     );
   }
@@ -52,7 +52,7 @@ export function CustomerDetailPanel({ customerId, tab }: CustomerDetailPanelProp
         </Tabs.List>
         {visible.map((name) => (
           <Tabs.Panel key={name} value={name} p="md">
-            <Text c="dimmed">{name === "details" ? t("detailsPlaceholder") : t("comingSoon")}</Text>
+            <Text c="gray.7">{name === "details" ? t("detailsPlaceholder") : t("comingSoon")}</Text>
           </Tabs.Panel>
         ))}
       </Tabs>

@@ -17,7 +17,7 @@ export function CustomerListPanel(_props: CustomerListPanelProps) {
       <Title order={2} size="h3">
         {t("title")}
       </Title>
-      <Text c="dimmed" size="sm">
+      <Text c="gray.7" size="sm">
         {t("placeholder")}
       </Text>
     </Stack>
