@@ -1,0 +1,43 @@
+import { createBrowserRouter, Navigate } from "react-router";
+import { RequireAuth } from "./RequireAuth";
+import { Shell } from "./Shell";
+import { NotFound } from "./NotFound";
+
+/**
+ * Routes. Pages are loaded lazily so the first download holds only the shell; each page's
+ * code arrives when its URL is first visited.
+ */
+export const router = createBrowserRouter([
+  {
+    path: "/login",
+    lazy: async () => ({ Component: (await import("./LoginPage")).LoginPage }),
+  },
+  {
+    element: <RequireAuth />,
+    children: [
+      {
+        element: <Shell />,
+        children: [
+          { index: true, element: <Navigate to="/customers" replace /> },
+          {
+            path: "customers",
+            lazy: async () => ({
+              Component: (await import("../features/customers")).CustomersPage,
+            }),
+          },
+          {
+            path: "customers/:customerId",
+            element: <Navigate to="details" replace />,
+          },
+          {
+            path: "customers/:customerId/:tab",
+            lazy: async () => ({
+              Component: (await import("../features/customers")).CustomersPage,
+            }),
+          },
+          { path: "*", element: <NotFound /> },
+        ],
+      },
+    ],
+  },
+]);

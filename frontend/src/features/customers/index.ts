@@ -1,0 +1,3 @@
+// The customers feature's public surface: app/ imports only from here.
+export { CustomersPage } from "./CustomersPage";
+export { CUSTOMER_TABS, type CustomerTab } from "./tabs";
