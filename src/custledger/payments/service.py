@@ -42,7 +42,7 @@ from custledger.kit.etag import check_version
 from custledger.kit.money import format_money
 from custledger.kit.pagination import Page, decode_cursor, encode_cursor
 from custledger.kit.text import digits
-from custledger.payments import repository
+from custledger.payments import cheques, repository
 from custledger.payments.models import Cheque, Payment
 from custledger.payments.repository import AnyRow
 from custledger.payments.schemas import (
@@ -373,6 +373,7 @@ async def _insert(
         cheque_values = {
             "customer_id": customer.id,
             **{name: getattr(cheque, name) for name in CHEQUE_FIELDS},
+            "duplicate_key": cheques.key_of(cheque),
         }
         stored_cheque = Cheque(**cheque_values)
     about: audit.Fields = {
@@ -415,6 +416,8 @@ async def create_payment(
     _refuse_quick_sale(customer)
     _check_cheque_presence(body.method, body.cheque is not None)
     check_received_dates(principal, [("received_on", body.received_on)])
+    if body.cheque is not None:
+        await cheques.check_new(session, [("cheque", body.cheque)])
     payment, cheque = await _insert(
         session,
         principal,
@@ -430,6 +433,39 @@ async def create_payment(
     return written_out(payment, cheque, principal.name)
 
 
+async def record_received_today(
+    session: AsyncSession,
+    principal: Principal,
+    customer: Customer,
+    *,
+    order_number: int,
+    method: str,
+    amount: int,
+    details: str | None,
+    cheque: ChequeIn | None,
+) -> PaymentOut:
+    """A payment taken at the till with a sale (``sales.service``): received today, for the
+    sale's order, on the customer the caller has locked. The caller checks the cheque's
+    presence and the duplicate rule for all the sale's cheques at once."""
+    payment, stored_cheque = await _insert(
+        session,
+        principal,
+        customer,
+        order_number=order_number,
+        method=method,
+        amount=amount,
+        due_date=None,
+        received_on=clock.today(),
+        details=details,
+        cheque=cheque,
+    )
+    return written_out(payment, stored_cheque, principal.name)
+
+
+def check_cheque_presence(method: str, has_cheque: bool, field: str) -> None:
+    _check_cheque_presence(method, has_cheque, field)
+
+
 async def create_cheque_batch(
     session: AsyncSession, principal: Principal, customer_id: int, body: ChequeBatch
 ) -> list[int]:
@@ -440,6 +476,7 @@ async def create_cheque_batch(
     check_received_dates(
         principal, [(f"cheques.{i}.received_on", c.received_on) for i, c in enumerate(body.cheques)]
     )
+    await cheques.check_new(session, [(f"cheques.{i}", c) for i, c in enumerate(body.cheques)])
     ids = []
     for item in body.cheques:
         payment, _ = await _insert(
@@ -519,6 +556,14 @@ async def update_payment(
     stored_cheque = await repository.cheque_of(session, payment.id)
     new_cheque = _patched_cheque(method, stored_cheque, body)
 
+    new_key = None if new_cheque is None else cheques.key_of(SimpleNamespace(**new_cheque))
+    key_changed = new_key is not None and (
+        stored_cheque is None or new_key != cheques.key_of(stored_cheque)
+    )
+    if key_changed and new_cheque is not None:
+        await cheques.check_new(
+            session, [("cheque", SimpleNamespace(**new_cheque))], except_payment=payment.id
+        )
     before = snapshot(payment, stored_cheque)
     old_effect = effect_of(payment.received_on, payment.amount)
     amount = body.amount if body.amount is not None else payment.amount
@@ -543,6 +588,8 @@ async def update_payment(
             session.add(cheque)
         for name, value in new_cheque.items():
             setattr(cheque, name, value)
+        if key_changed:
+            cheque.duplicate_key = new_key
 
     after = snapshot(payment, cheque)
     if after == before:
