@@ -1,0 +1,52 @@
+"""A sale at the till over HTTP."""
+
+from __future__ import annotations
+
+from fastapi.responses import Response
+
+from custledger.auth.dependencies import OrdersWrite, PaymentsWrite
+from custledger.kit.db import Session
+from custledger.kit.errors import problems
+from custledger.kit.idempotency import Idempotent
+from custledger.kit.routes import api_router
+from custledger.sales import service
+from custledger.sales.schemas import SaleCreate, SaleOut
+
+router = api_router(tags=["orders"])
+
+
+@router.post(
+    "/sales",
+    status_code=201,
+    response_model=SaleOut,
+    operation_id="sales-create",
+    responses=problems(403, 404, 409),
+)
+async def create_sale(
+    body: SaleCreate,
+    session: Session,
+    principal: OrdersWrite,
+    _payments: PaymentsWrite,
+    idem: Idempotent,
+) -> Response:
+    """One sale at the till in one transaction: the order, what is delivered now and the
+    payments taken at the counter (received today), all or nothing. Needs `orders:write` and
+    `payments:write` (a POS terminal has both). Send an `Idempotency-Key`.
+
+    The payments plus `on_credit` must equal `total` (422 naming `total`). `on_credit` above
+    zero makes a credit sale, refused with a 409 whose `type` says why (`customer-inactive`,
+    `customer-blocked`, `no-credit`, `credit-limit-exceeded`), carrying `available_credit`;
+    the quick-sale customer (used when `customer_id` is omitted) buys for cash only
+    (`no-credit`). A cheque already recorded is `cheque-duplicate` (naming its payment and
+    customer); the same cheque twice in one sale is a 422. An `external_ref` this principal
+    already sent is `external-ref-taken`. Answers with the order, the deliveries and payments
+    made, and the customer's balance and available credit after the sale; `Location` is the
+    order's.
+    """
+    sale = await service.create_sale(session, principal, body)
+    return await idem.respond(
+        sale,
+        status_code=201,
+        headers={"Location": f"/api/v1/orders/{sale.order.id}"},
+        customer_id=sale.customer.id,
+    )
