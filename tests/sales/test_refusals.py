@@ -182,9 +182,9 @@ async def test_a_sale_of_nothing_is_a_422(client, pos, make_customer, session):
     assert problem["errors"][0]["field"] == "total"
 
 
-async def test_an_unknown_customer_is_a_422(client, pos, session):
-    problem = await refused(client, session, pos, sale(99999, "10.00"), 422)
-    assert problem["errors"][0]["field"] == "customer_id"
+async def test_an_unknown_customer_is_a_404_as_on_the_order_post(client, pos, session):
+    problem = await refused(client, session, pos, sale(99999, "10.00"), 404)
+    assert problem["type"] == "customer-not-found"
 
 
 async def test_an_external_ref_already_used_by_this_terminal_is_a_409_naming_the_order(

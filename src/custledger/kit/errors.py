@@ -140,6 +140,19 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+def with_examples(
+    responses: dict[int | str, dict[str, Any]], status: int, *examples: dict[str, Any]
+) -> dict[int | str, dict[str, Any]]:
+    """``problems(...)`` with example bodies for ``status``, one per problem ``type``: the
+    OpenAPI document shows integrators each refusal a route may answer."""
+    content = responses[status]["content"][PROBLEM_JSON]
+    content["examples"] = {
+        example["type"]: {"summary": example["title"], "value": {"status": status, **example}}
+        for example in examples
+    }
+    return responses
+
+
 def problem_response(
     request: Request | None,
     status: int,

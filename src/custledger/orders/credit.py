@@ -15,6 +15,46 @@ from custledger.kit.money import format_money
 # What an inactive, blocked or credit-less customer may buy on credit now.
 NONE_AVAILABLE = "0.00"
 
+_WHO = {"id": 1042, "number": 5123, "name": "Maria Souza"}
+# The refusals of the credit rule, as the OpenAPI document shows them.
+REFUSAL_EXAMPLES = (
+    {
+        "type": "credit-limit-exceeded",
+        "title": "Credit limit exceeded",
+        "detail": "The credit limit of Customer 5123 (Maria Souza) would be exceeded: 70.00 "
+        "available, 120.00 requested.",
+        "customer_id": 1042,
+        "customer": _WHO,
+        "credit_limit": "1000.00",
+        "available_credit": "70.00",
+        "requested": "120.00",
+    },
+    {
+        "type": "customer-blocked",
+        "title": "Customer blocked",
+        "detail": "Customer 5123 (Maria Souza) is blocked: no credit sales.",
+        "customer_id": 1042,
+        "customer": _WHO,
+        "available_credit": NONE_AVAILABLE,
+    },
+    {
+        "type": "customer-inactive",
+        "title": "Customer inactive",
+        "detail": "Customer 5123 (Maria Souza) is inactive and cannot be sold to.",
+        "customer_id": 1042,
+        "customer": _WHO,
+        "available_credit": NONE_AVAILABLE,
+    },
+    {
+        "type": "no-credit",
+        "title": "No credit",
+        "detail": "Customer 5123 (Maria Souza) has no credit limit: sell for cash.",
+        "customer_id": 1042,
+        "customer": _WHO,
+        "available_credit": NONE_AVAILABLE,
+    },
+)
+
 
 def check_sale(customer: Customer, *, kind: str, payment_terms: str, total: int) -> None:
     """Raise the 409 problem that says why this order may not be placed; pass otherwise.

@@ -10,12 +10,13 @@ from fastapi.responses import Response
 
 from custledger.auth.dependencies import CustomersRead, OrdersWrite
 from custledger.kit.db import Session
-from custledger.kit.errors import problems
+from custledger.kit.errors import problems, with_examples
 from custledger.kit.idempotency import Idempotent
 from custledger.kit.pagination import Cursor, Page, limit_query
 from custledger.kit.routes import api_router
 from custledger.kit.schemas import MAX_ID, Id
 from custledger.orders import service
+from custledger.orders.credit import REFUSAL_EXAMPLES
 from custledger.orders.schemas import (
     EXTERNAL_REF_PATTERN,
     MAX_ORDER_NUMBER,
@@ -40,7 +41,9 @@ def location(order_id: int) -> dict[str, str]:
     status_code=201,
     response_model=OrderOut,
     operation_id="orders-create",
-    responses=problems(403, 404, 409),
+    responses=with_examples(
+        problems(403, 404, 409), 409, *REFUSAL_EXAMPLES, service.EXTERNAL_REF_TAKEN_EXAMPLE
+    ),
 )
 async def create_order(
     body: OrderCreate, session: Session, principal: OrdersWrite, idem: Idempotent

@@ -58,6 +58,16 @@ def illegal_transition(order: Order, status: str, action: str) -> Conflict:
     )
 
 
+EXTERNAL_REF_TAKEN_EXAMPLE = {
+    "type": "external-ref-taken",
+    "title": "External reference already used",
+    "detail": "Your order number 90417 already carries the reference 'TILL-07/0042'.",
+    "external_ref": "TILL-07/0042",
+    "order_id": 7731,
+    "number": 90417,
+}
+
+
 def external_ref_taken(external_ref: str, existing: tuple[int, int]) -> Conflict:
     order_id, number = existing
     return Conflict(

@@ -26,6 +26,35 @@ from custledger.payments.models import Cheque, Payment
 
 _NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
 
+# The refusals of this rule, as the OpenAPI document shows them.
+DUPLICATE_EXAMPLE = {
+    "type": "cheque-duplicate",
+    "title": "Cheque already recorded",
+    "detail": "This cheque (bank, branch, account and number) is already recorded as payment "
+    "8812 of customer 5123 (Maria Souza).",
+    "payment_id": 8812,
+    "customer": {"number": 5123, "name": "Maria Souza"},
+    "errors": [
+        {
+            "field": "cheque.cheque_number",
+            "location": "body",
+            "message": "this cheque is already recorded",
+        }
+    ],
+}
+SAME_IN_REQUEST_EXAMPLE = {
+    "type": "validation-error",
+    "title": "Invalid request",
+    "detail": "The same cheque appears more than once in this request.",
+    "errors": [
+        {
+            "field": "cheques.2.cheque_number",
+            "location": "body",
+            "message": "the same cheque as cheques.0",
+        }
+    ],
+}
+
 
 class ChequeFields(Protocol):
     bank: str

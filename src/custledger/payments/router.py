@@ -8,13 +8,13 @@ from fastapi import Path, Query, Response
 
 from custledger.auth.dependencies import PaymentsRead, PaymentsWrite
 from custledger.kit.db import Session
-from custledger.kit.errors import problems
+from custledger.kit.errors import problems, with_examples
 from custledger.kit.etag import IfMatch, etag, expected_versions
 from custledger.kit.idempotency import Idempotent
 from custledger.kit.pagination import Cursor, Page, limit_query
 from custledger.kit.routes import api_router
 from custledger.kit.schemas import Id
-from custledger.payments import service
+from custledger.payments import cheques, service
 from custledger.payments.schemas import (
     ChequeBatch,
     ChequeIssuerOut,
@@ -55,7 +55,7 @@ async def list_payments(
     status_code=201,
     response_model=PaymentOut,
     operation_id="payments-create",
-    responses=problems(403, 404, 409),
+    responses=with_examples(problems(403, 404, 409), 409, cheques.DUPLICATE_EXAMPLE),
 )
 async def create_payment(
     customer_id: Id,
@@ -80,7 +80,11 @@ async def create_payment(
     status_code=201,
     response_model=PaymentBatchOut,
     operation_id="payments-cheque-batch",
-    responses=problems(403, 404, 409),
+    responses=with_examples(
+        with_examples(problems(403, 404, 409), 409, cheques.DUPLICATE_EXAMPLE),
+        422,
+        cheques.SAME_IN_REQUEST_EXAMPLE,
+    ),
 )
 async def create_cheque_batch(
     customer_id: Id,

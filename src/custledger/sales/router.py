@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Body
 from fastapi.responses import Response
 
 from custledger.auth.dependencies import OrdersWrite, PaymentsWrite
 from custledger.kit.db import Session
-from custledger.kit.errors import problems
+from custledger.kit.errors import problems, with_examples
 from custledger.kit.idempotency import Idempotent
 from custledger.kit.routes import api_router
+from custledger.orders.credit import REFUSAL_EXAMPLES
+from custledger.orders.service import EXTERNAL_REF_TAKEN_EXAMPLE
+from custledger.payments import cheques
 from custledger.sales import service
-from custledger.sales.schemas import SaleCreate, SaleOut
+from custledger.sales.schemas import SALE_EXAMPLE, SaleCreate, SaleOut
 
 router = api_router(tags=["orders"])
+
+AMOUNTS_EXAMPLE = {
+    "type": "validation-error",
+    "title": "Invalid request",
+    "detail": "The payments (100.00) plus on_credit (0.00) must equal the total (150.00).",
+    "errors": [
+        {
+            "field": "total",
+            "location": "body",
+            "message": "payments 100.00 + on_credit 0.00 != total 150.00",
+        }
+    ],
+}
 
 
 @router.post(
@@ -20,10 +39,23 @@ router = api_router(tags=["orders"])
     status_code=201,
     response_model=SaleOut,
     operation_id="sales-create",
-    responses=problems(403, 404, 409),
+    responses=with_examples(
+        with_examples(
+            problems(403, 404, 409),
+            409,
+            *REFUSAL_EXAMPLES,
+            cheques.DUPLICATE_EXAMPLE,
+            EXTERNAL_REF_TAKEN_EXAMPLE,
+        ),
+        422,
+        AMOUNTS_EXAMPLE,
+    ),
 )
 async def create_sale(
-    body: SaleCreate,
+    body: Annotated[
+        SaleCreate,
+        Body(openapi_examples={"part on credit": {"value": SALE_EXAMPLE}}),
+    ],
     session: Session,
     principal: OrdersWrite,
     _payments: PaymentsWrite,

@@ -73,6 +73,20 @@ class SaleCustomer(Output):
     )
 
 
+# A sale as the OpenAPI document shows it: part paid at the counter, the rest on credit.
+SALE_EXAMPLE = {
+    "customer_id": 1042,
+    "total": "150.00",
+    "external_ref": "TILL-07/2026-12-04/0042",
+    "delivery": "now",
+    "payments": [
+        {"method": "CASH", "amount": "50.00"},
+        {"method": "CARD", "amount": "40.00", "details": "visa 4242"},
+    ],
+    "on_credit": "60.00",
+}
+
+
 class SaleOut(Output):
     order: OrderOut
     deliveries: list[DeliveryOut] = Field(description="The deliveries this sale made.")

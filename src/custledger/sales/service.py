@@ -95,10 +95,7 @@ async def _customer(session: AsyncSession, principal: Principal, data: SaleCreat
                 "Your store has no quick-sale customer; send customer_id.",
                 type="customer-not-found",
             )
-    try:
-        return await balance.lock_customer(session, customer_id)
-    except NotFound:
-        raise invalid("customer_id", f"no customer with id {customer_id}") from None
+    return await balance.lock_customer(session, customer_id)
 
 
 async def create_sale(session: AsyncSession, principal: Principal, data: SaleCreate) -> SaleOut:
