@@ -30,7 +30,7 @@ from custledger.payments import service as payments
 from custledger.sales import repository
 from custledger.sales.schemas import SaleCreate, SaleCustomer, SaleOut
 
-# The order's delivery type for each way the goods leave (docs/decisions/orders.md).
+# The order's delivery type for each way the goods leave (docs/decisions/sales.md).
 DELIVERY_TYPES: dict[str, DeliveryType] = {
     "now": "collected",
     "awaiting": "awaiting_collection",
