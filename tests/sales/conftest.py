@@ -3,6 +3,6 @@ orders and payments only through the API. The clock is pinned, so "today" is kno
 
 from __future__ import annotations
 
-from tests.orders.conftest import make_customer, pinned_clock, quick_sale_id
+from tests.orders.conftest import add_payment, make_customer, pinned_clock, quick_sale_id
 
-__all__ = ["make_customer", "pinned_clock", "quick_sale_id"]
+__all__ = ["add_payment", "make_customer", "pinned_clock", "quick_sale_id"]

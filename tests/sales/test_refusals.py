@@ -209,3 +209,26 @@ async def test_an_external_ref_already_used_by_this_terminal_is_a_409_naming_the
         f"{API}/sales", json=sale(customer_id, "12.00", external_ref="T-1"), headers=till_b.headers
     )
     assert other.status_code == 201, other.text
+
+
+async def test_a_balance_in_the_customers_favour_counts_before_its_credit(
+    client, pos, owner, make_customer, add_payment, session, ledger_consistent
+):
+    # Limit 100.00 and 50.00 paid in advance: a sale of 200.00 paying 50.00 at the counter
+    # leaves 100.00 owed once delivered, exactly the limit; one cent more is refused.
+    customer_id = await make_customer(credit_limit=100_00)
+    await add_payment(customer_id, owner.id, 50_00)
+    over = sale(
+        customer_id, "200.01", payments=[{"method": "CASH", "amount": "50.00"}], on_credit="150.01"
+    )
+    problem = await refused(client, session, pos, over, 409)
+    assert problem["type"] == "credit-limit-exceeded"
+    assert problem["requested"] == "100.01"
+    body = sale(
+        customer_id, "200.00", payments=[{"method": "CASH", "amount": "50.00"}], on_credit="150.00"
+    )
+    r = await client.post(f"{API}/sales", json=body, headers=pos.headers)
+    assert r.status_code == 201, r.text
+    assert r.json()["customer"]["balance"] == "-100.00"
+    assert r.json()["customer"]["available_credit"] == "0.00"
+    await ledger_consistent()
