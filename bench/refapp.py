@@ -15,7 +15,12 @@ is not the money (the idempotency record, the audit row, the re-read for the res
 Routes (no ``/api/v1``, no token):
 - ``GET /ref/customers/{id}`` — the customer read query, the row as JSON;
 - ``GET /ref/customers/{id}/statement?before=YYYY-MM-DD,rank,id`` — the statement page;
-- ``POST /ref/customers/{id}/payments`` ``{"method", "amount" (cents), "received_on"}``.
+- ``POST /ref/customers/{id}/payments`` ``{"method", "amount" (cents), "received_on"}``;
+- ``POST /ref/customers/{id}/sales`` ``{"total" (cents), "method"}``: what a cash sale at the
+  till (``sales.service.create_sale``, delivered now and paid in full) writes for the money: lock
+  the customer, insert the order, its delivery and the payment, add to the month's totals, move
+  the balance and the customer's total purchases; without the audit rows, the idempotency
+  record and the response's re-reads.
 """
 
 from __future__ import annotations
@@ -326,4 +331,55 @@ async def payment_insert(customer_id: int, request: Request) -> Response:
             )
     return json_response(
         {"id": payment_id, "customer_id": customer_id, "amount": money(amount)}, status=201
+    )
+
+
+@app.post("/ref/customers/{customer_id}/sales")
+async def sale_insert(customer_id: int, request: Request) -> Response:
+    assert pool is not None
+    body = orjson.loads(await request.body())
+    total = int(body["total"])
+    recorder = int(body.get("recorded_by_id", 1))
+    now = datetime.now(UTC)
+    today = now.date()
+    async with pool.acquire() as conn, conn.transaction():
+        store_id = await conn.fetchval(
+            "SELECT store_id FROM customers WHERE id = $1 FOR UPDATE", customer_id
+        )
+        if store_id is None:
+            return problem(404, "no such customer")
+        order_id, number = await conn.fetchrow(
+            "INSERT INTO orders (number, customer_id, store_id, created_by_id, kind, status,"
+            " delivery_type, payment_terms, total, delivered_amount, placed_on, closed_on,"
+            " version, created_at, updated_at)"
+            " VALUES (nextval('order_number_seq'), $1, $2, $3, 'order', 'delivered',"
+            " 'collected', 'cash', $4, $4, $5, NULL, 2, $6, $6) RETURNING id, number",
+            customer_id, store_id, recorder, total, today, now,
+        )  # fmt: skip
+        await conn.execute(
+            "INSERT INTO deliveries (order_id, customer_id, sequence, delivered_on, amount,"
+            " created_by_id, created_at) VALUES ($1, $2, 1, $3, $4, $5, $6)",
+            order_id, customer_id, today, total, recorder, now,
+        )  # fmt: skip
+        payment_id = await conn.fetchval(
+            "INSERT INTO payments (customer_id, order_number, recorded_by_id, method, amount,"
+            " due_date, received_on, details, version, created_at, updated_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $6, NULL, 1, $7, $7) RETURNING id",
+            customer_id, number, recorder, body.get("method", "CASH"), total, today, now,
+        )  # fmt: skip
+        await conn.execute(
+            "INSERT INTO monthly_totals (customer_id, month, received, delivered)"
+            " VALUES ($1, $2, $3, $3) ON CONFLICT (customer_id, month) DO UPDATE SET"
+            " received = monthly_totals.received + EXCLUDED.received,"
+            " delivered = monthly_totals.delivered + EXCLUDED.delivered",
+            customer_id, today.replace(day=1), total,
+        )  # fmt: skip
+        await conn.execute(
+            "UPDATE customers SET balance = balance + 0,"
+            " total_purchases = total_purchases + $2, updated_at = $3 WHERE id = $1",
+            customer_id, total, now,
+        )  # fmt: skip
+    return json_response(
+        {"order_id": order_id, "number": number, "payment_id": payment_id, "total": money(total)},
+        status=201,
     )

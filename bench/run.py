@@ -556,6 +556,24 @@ def scenarios(
             pos,
         )
     )  # fmt: skip
+    # The till's usual sale: delivered now and paid in full in cash, under a key.
+    out.append(
+        measure(
+            load, app, "sale at the till (POST /sales)", "orders", "app",
+            [
+                tsv("POST", "/api/v1/sales", json.dumps({
+                    "customer_id": c, "total": "25.00", "delivery": "now",
+                    "payments": [{"method": "CASH", "amount": "25.00"}]}),
+                    "Idempotency-Key: bench-till-{{n}}")
+                for c in credit
+            ],
+            pos,
+        )
+    )  # fmt: skip
+    ref_measure(
+        "ref sale insert", "orders",
+        [tsv("POST", f"/ref/customers/{c}/sales", json.dumps({"total": 2500})) for c in credit],
+    )  # fmt: skip
     out.append(
         measure(
             load, app, "credit report", "reports", "app",
@@ -600,7 +618,10 @@ def scenarios(
 
 def with_ratios(outcomes: list[Outcome]) -> None:
     refs = {o.name.removeprefix("ref "): o for o in outcomes if o.target == "ref"}
-    pairs = {"payment post (Idempotency-Key)": "payment insert"}
+    pairs = {
+        "payment post (Idempotency-Key)": "payment insert",
+        "sale at the till (POST /sales)": "sale insert",
+    }
     for o in outcomes:
         if o.target != "app":
             continue
@@ -763,6 +784,7 @@ def targets(outcomes: list[Outcome], dataset: dict[str, Any]) -> list[str]:
         ("statement deep (100000 entries)", 0.5),
         ("customer read", 0.5),
         ("payment post (Idempotency-Key)", 0.35),
+        ("sale at the till (POST /sales)", 0.30),
     ):
         o = by.get(name)
         if o and o.ratio is not None:

@@ -25,6 +25,7 @@ from custledger.merge.router import router as merge_router
 from custledger.orders.router import router as orders_router
 from custledger.payments.router import router as payments_router
 from custledger.reports.router import router as reports_router
+from custledger.sales.router import router as sales_router
 from custledger.statement.router import router as statement_router
 from custledger.stores.router import router as stores_router
 from custledger.users.router import router as users_router
@@ -93,6 +94,7 @@ def create_app() -> FastAPI:
             statement_router,
             payments_router,
             orders_router,
+            sales_router,
             reports_router,
             merge_router,
             auth_router,

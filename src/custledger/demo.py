@@ -40,6 +40,7 @@ from custledger.kit.db import Counter, is_postgres
 from custledger.kit.errors import Conflict
 from custledger.kit.text import digits, fold
 from custledger.orders.models import Delivery, Order
+from custledger.payments.cheques import duplicate_key
 from custledger.payments.models import Cheque, Payment
 from custledger.stores import service as stores
 from custledger.users import service as users
@@ -945,6 +946,15 @@ async def _write(
         for p, payment_id in zip(payments, payment_ids, strict=True)
         if p.cheque is not None
     ]
+    keys: set[str] = set()
+    for cheque in cheque_rows:
+        # Keyed as the payments service keys them (a random draw of the same cheque twice
+        # keeps the first key, as migration 0008 does with old data).
+        key = duplicate_key(
+            cheque["bank"], cheque["branch"], cheque["account"], cheque["cheque_number"]
+        )
+        cheque["duplicate_key"] = None if key in keys else key
+        keys.add(key)
     await _insert(session, Cheque, cheque_rows)
     await _insert(
         session,

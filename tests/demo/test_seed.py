@@ -94,6 +94,8 @@ async def test_seed_fills_an_empty_database_once_keeping_every_ledger_invariant(
     assert await count(session, Cheque) == stated(lines, "cheques")
     assert await count(session, Payment, Payment.received_on.is_(None)) == stated(lines, "pending")
     assert await count(session, Cheque) == await count(session, Payment, Payment.method == "CHEQUE")
+    # Every seeded cheque is known to the duplicate rule.
+    assert await count(session, Cheque, Cheque.duplicate_key.is_(None)) == 0
 
     # balance = Σ received − Σ delivered and the monthly totals agree, for every customer.
     assert await recompute_all(session) == []

@@ -17,7 +17,12 @@ async def test_auto_fill_returns_the_most_recent_cheque_of_that_tax_id(client, c
         "account": "7",
     }
     await paid(client, clerk, second_customer, method="CHEQUE", cheque=newer)
-    other = {**CHEQUE, "issuer_tax_id": "11.222.333/0001-81", "issuer_name": "Loja Ltda"}
+    other = {
+        **CHEQUE,
+        "issuer_tax_id": "11.222.333/0001-81",
+        "issuer_name": "Loja Ltda",
+        "account": "99887-1",  # another issuer's cheque comes from another account
+    }
     await paid(client, clerk, first_customer, method="CHEQUE", cheque=other)
 
     r = await client.get(f"{API}/cheque-issuers/12345678909", headers=pos.headers)

@@ -402,7 +402,7 @@ export interface paths {
         };
         /**
          * List Orders
-         * @description Orders, newest placed first (ties: the latest recorded first).
+         * @description Orders, newest placed first (ties: the latest recorded first); the filters combine.
          */
         get: operations["orders-list"];
         put?: never;
@@ -412,8 +412,9 @@ export interface paths {
          *
          *     A credit sale is refused with a 409 whose `type` says why: `customer-inactive`,
          *     `customer-blocked`, `no-credit` or `credit-limit-exceeded` (with `available_credit` and
-         *     `requested`). A number already used is `order-number-taken`. Send an `Idempotency-Key` so a
-         *     retried sale is never placed twice.
+         *     `requested`). A number already used is `order-number-taken`; an `external_ref` this
+         *     principal already sent is `external-ref-taken` (with the existing `order_id` and `number`).
+         *     Send an `Idempotency-Key` so a retried sale is never placed twice.
          */
         post: operations["orders-create"];
         delete?: never;
@@ -571,6 +572,38 @@ export interface paths {
         get: operations["reports-receivables-ageing"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Sale
+         * @description One sale at the till in one transaction: the order, what is delivered now and the
+         *     payments taken at the counter (received today), all or nothing. Needs `orders:write` and
+         *     `payments:write` (a POS terminal has both). Send an `Idempotency-Key`.
+         *
+         *     The payments plus `on_credit` must equal `total` (422 naming `total`). `on_credit` above
+         *     zero makes a credit sale, refused with a 409 whose `type` says why (`customer-inactive`,
+         *     `customer-blocked`, `no-credit`, `credit-limit-exceeded`), carrying `available_credit`;
+         *     the quick-sale customer (used when `customer_id` is omitted) buys for cash only
+         *     (`no-credit`). A cheque already recorded is `cheque-duplicate` (naming its payment and
+         *     customer); the same cheque twice in one sale is a 422. An `external_ref` this principal
+         *     already sent is `external-ref-taken`. Answers with the order, the deliveries and payments
+         *     made, and the customer's balance and available credit after the sale; `Location` is the
+         *     order's.
+         */
+        post: operations["sales-create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1403,6 +1436,28 @@ export interface components {
              */
             trade_name?: string | null;
         };
+        /**
+         * CustomerRef
+         * @description Who the order is for, as a clerk knows them.
+         */
+        CustomerRef: {
+            /**
+             * Id
+             * @example 1042
+             */
+            id: number;
+            /**
+             * Name
+             * @example Maria Souza
+             */
+            name: string;
+            /**
+             * Number
+             * @description The customer's number (what staff see); null for a store's quick-sale (walk-in) customer.
+             * @example 5123
+             */
+            number: number | null;
+        };
         /** DeliveryCreate */
         DeliveryCreate: {
             /**
@@ -1680,6 +1735,8 @@ export interface components {
              * @enum {string}
              */
             delivery_type: "single" | "partial" | "collected" | "awaiting_collection" | "unspecified";
+            /** External Ref */
+            external_ref?: string | null;
             /**
              * Kind
              * @description `quote` (no sale yet) or `order` (a sale).
@@ -1720,6 +1777,7 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            customer: components["schemas"]["CustomerRef"];
             /** Customer Id */
             customer_id: number;
             /**
@@ -1735,6 +1793,12 @@ export interface components {
              * @enum {string}
              */
             delivery_type: "single" | "partial" | "collected" | "awaiting_collection" | "unspecified";
+            /**
+             * External Ref
+             * @description The POS's own reference, if it sent one.
+             * @example TILL-07/0042
+             */
+            external_ref: string | null;
             /** Id */
             id: number;
             /**
@@ -2163,6 +2227,130 @@ export interface components {
          * @enum {string}
          */
         Role: "owner" | "manager" | "clerk" | "pos-terminal";
+        /**
+         * SaleCreate
+         * @example {
+         *       "customer_id": 1042,
+         *       "delivery": "now",
+         *       "external_ref": "TILL-07/2026-12-04/0042",
+         *       "on_credit": "60.00",
+         *       "payments": [
+         *         {
+         *           "amount": "50.00",
+         *           "method": "CASH"
+         *         },
+         *         {
+         *           "amount": "40.00",
+         *           "details": "visa 4242",
+         *           "method": "CARD"
+         *         }
+         *       ],
+         *       "total": "150.00"
+         *     }
+         */
+        SaleCreate: {
+            /**
+             * Customer Id
+             * @description Omit for the quick-sale (walk-in) customer of the caller's store, who buys for cash only.
+             * @example 1042
+             */
+            customer_id?: number | null;
+            /**
+             * Delivered Amount
+             * @description Only with `delivery: partial`: what leaves the store now (at most the total). Default: nothing yet.
+             * @example 40.00
+             */
+            delivered_amount?: string | null;
+            /**
+             * Delivery
+             * @description `now`: the goods leave with the customer, delivered whole at once (order delivery type `collected`); `awaiting`: nothing delivered yet, to be collected or delivered later (`awaiting_collection`); `partial`: delivered in parts (`partial`), `delivered_amount` of it now.
+             * @example now
+             * @enum {string}
+             */
+            delivery: "now" | "awaiting" | "partial";
+            /** External Ref */
+            external_ref?: string | null;
+            /**
+             * On Credit
+             * @description The unpaid part, sold on credit (checked by the credit rule). The payments plus `on_credit` must equal `total`.
+             * @default 0
+             * @example 0.00
+             */
+            on_credit: string;
+            /**
+             * Payments
+             * @description What the customer pays at the counter; may be empty for a sale wholly on credit.
+             */
+            payments?: components["schemas"]["SalePayment"][];
+            /**
+             * Total
+             * @description Decimal string with at most two places, greater than zero.
+             * @example 1250.00
+             */
+            total: string;
+        };
+        /** SaleCustomer */
+        SaleCustomer: {
+            /**
+             * Available Credit
+             * @description After the sale: credit limit − debt − undelivered open credit orders; null when the customer has no credit limit.
+             */
+            available_credit: string | null;
+            /**
+             * Balance
+             * @description After the sale. Negative: the customer owes.
+             * @example 1250.00
+             */
+            balance: string;
+            /**
+             * Id
+             * @example 1042
+             */
+            id: number;
+            /**
+             * Number
+             * @description Null for the quick-sale customer.
+             * @example 5123
+             */
+            number: number | null;
+        };
+        /** SaleOut */
+        SaleOut: {
+            customer: components["schemas"]["SaleCustomer"];
+            /**
+             * Deliveries
+             * @description The deliveries this sale made.
+             */
+            deliveries: components["schemas"]["DeliveryOut"][];
+            order: components["schemas"]["OrderOut"];
+            /** Payments */
+            payments: components["schemas"]["PaymentOut"][];
+        };
+        /**
+         * SalePayment
+         * @description Money taken at the counter: recorded as received today, for the sale's order.
+         */
+        SalePayment: {
+            /**
+             * Amount
+             * @description Decimal string with at most two places, greater than zero.
+             * @example 1250.00
+             */
+            amount: string;
+            /** @description Required for CHEQUE, refused for the other methods. A cheque already recorded (same bank, branch, account and number) is a 409 `cheque-duplicate`. */
+            cheque?: components["schemas"]["ChequeIn"] | null;
+            /**
+             * Details
+             * @example card ending 4242
+             */
+            details?: string | null;
+            /**
+             * Method
+             * @example CASH
+             * @enum {string}
+             */
+            method: "CASH" | "CHEQUE" | "PIX" | "BOLETO" | "CARD" | "TRANSFER";
+        };
         /** StatementEntry */
         StatementEntry: {
             /**
@@ -3718,7 +3906,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the current state; `quick-sale-customer`: quick-sale customer */
+            /** @description Conflicts with the current state; `quick-sale-customer`: quick-sale customer; `cheque-duplicate`: cheque already recorded */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3808,7 +3996,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the current state; `quick-sale-customer`: quick-sale customer */
+            /** @description Conflicts with the current state; `quick-sale-customer`: quick-sale customer; `cheque-duplicate`: cheque already recorded */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3818,7 +4006,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid input; `errors` names the fields; `received-date-in-future`: received date in the future */
+            /** @description Invalid input; `errors` names the fields; `received-date-in-future`: received date in the future; `validation-error`: invalid request */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4159,6 +4347,10 @@ export interface operations {
             query?: {
                 customer_id?: number | null;
                 status?: ("quote" | "open" | "delivered" | "cancelled" | "consumed") | null;
+                /** @description Exactly this order number. */
+                number?: number | null;
+                /** @description Exactly this POS reference (orders of any principal carrying it). */
+                external_ref?: string | null;
                 /** @description Page size, 1 to 200 (default 50). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page; omit for the first. */
@@ -4276,7 +4468,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the current state */
+            /** @description Conflicts with the current state; `credit-limit-exceeded`: credit limit exceeded; `customer-blocked`: customer blocked; `customer-inactive`: customer inactive; `no-credit`: no credit; `external-ref-taken`: external reference already used */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4858,6 +5050,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the current state; `cheque-duplicate`: cheque already recorded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The `If-Match` version is stale; `precondition-failed`: precondition failed */
             412: {
                 headers: {
@@ -5008,6 +5210,93 @@ export interface operations {
                 };
             };
             /** @description Invalid input; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or too slow; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "sales-create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) per logical request; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaleCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SaleOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The principal lacks a permission or the record's rules forbid it; `backdating-not-allowed`: backdating not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state; `credit-limit-exceeded`: credit limit exceeded; `customer-blocked`: customer blocked; `customer-inactive`: customer inactive; `no-credit`: no credit; `cheque-duplicate`: cheque already recorded; `external-ref-taken`: external reference already used */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` names the fields; `received-date-in-future`: received date in the future; `validation-error`: invalid request */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -105,7 +105,7 @@ def out_of(customer: Customer) -> CustomerOut:
 def _refuse_quick_sale(customer: Customer, doing: str) -> None:
     if customer.is_quick_sale:
         raise Conflict(
-            f"Customer {customer.id} is a store's quick-sale (walk-in) customer; it cannot be "
+            f"{customer.name} is a store's quick-sale (walk-in) customer; it cannot be "
             f"{doing}. It is managed with its store.",
             type="quick-sale-customer",
         )

@@ -140,6 +140,22 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+def with_examples(
+    responses: dict[int | str, dict[str, Any]], status: int, *examples_: dict[str, Any]
+) -> dict[int | str, dict[str, Any]]:
+    """``problems(...)`` with example bodies for ``status``, one per problem ``type``: the
+    OpenAPI document shows integrators each refusal a route may answer."""
+    response = responses[status]
+    examples = response["content"][PROBLEM_JSON].setdefault("examples", {})
+    for example in examples_:
+        response["description"] += f"; `{example['type']}`: {example['title'].lower()}"
+        examples[example["type"]] = {
+            "summary": example["title"],
+            "value": {"status": status, **example},
+        }
+    return responses
+
+
 def problem_response(
     request: Request | None,
     status: int,

@@ -37,7 +37,7 @@ def _publish_no_control_characters(schema: Any) -> None:
             _publish_no_control_characters(schema["items"])
 
 
-def _input_json_schema(schema: dict[str, Any]) -> None:
+def input_json_schema(schema: dict[str, Any]) -> None:
     for prop in schema.get("properties", {}).values():
         _publish_no_control_characters(prop)
 
@@ -101,7 +101,7 @@ class Input(BaseModel):
     trimmed, and control characters (NUL included) never reach the database."""
 
     model_config = ConfigDict(
-        extra="forbid", str_strip_whitespace=True, json_schema_extra=_input_json_schema
+        extra="forbid", str_strip_whitespace=True, json_schema_extra=input_json_schema
     )
 
     @field_validator("*", mode="before")

@@ -29,6 +29,9 @@ class Order(TimestampMixin, Base):
         CheckConstraint("kind IN ('quote', 'order')", name="kind"),
         Index("ix_orders_customer_placed", "customer_id", "placed_on", "id"),
         Index("ix_orders_customer_status", "customer_id", "status"),
+        # The POS's own reference is unique per principal (each till its own numbering);
+        # leading with the reference also serves GET /orders?external_ref=.
+        Index("uq_orders_external_ref", "external_ref", "created_by_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +50,8 @@ class Order(TimestampMixin, Base):
     # When it was cancelled or consumed (the date of the statement's activity row).
     closed_on: Mapped[date | None]
     version: Mapped[int] = mapped_column(default=1)
+    # The POS's own reference of the sale (1-64 printable characters), if it sent one.
+    external_ref: Mapped[str | None] = mapped_column(String(64))
 
 
 class Delivery(Base):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, func, select, tuple_
+from sqlalchemy import Select, exists, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from custledger.customers.models import Customer
@@ -30,14 +30,23 @@ ORDER_COLUMNS = (
     Order.created_at,
     Order.updated_at,
     Order.version,
+    Order.external_ref,
+    Customer.number.label("customer_number"),
+    Customer.name.label("customer_name"),
 )
+
+
+def _orders() -> Select[*tuple[Any, ...]]:
+    """Order rows with the customer's number and name (every order representation names its
+    customer)."""
+    return select(*ORDER_COLUMNS).join(Customer, Customer.id == Order.customer_id)
 
 
 Row = dict[str, Any]
 
 
 async def order_row(session: AsyncSession, order_id: int) -> Row | None:
-    result = await session.execute(select(*ORDER_COLUMNS).where(Order.id == order_id))
+    result = await session.execute(_orders().where(Order.id == order_id))
     row = result.mappings().one_or_none()
     return None if row is None else dict(row)
 
@@ -59,6 +68,36 @@ async def lock_order(session: AsyncSession, order_id: int) -> Order | None:
 async def order_with_number(session: AsyncSession, number: int) -> int | None:
     """The id of the order carrying ``number``, if any."""
     return await session.scalar(select(Order.id).where(Order.number == number))
+
+
+async def order_with_external_ref(
+    session: AsyncSession, created_by_id: int, external_ref: str
+) -> tuple[int, int] | None:
+    """(id, number) of the principal's order carrying ``external_ref``, if any."""
+    found = (
+        await session.execute(
+            select(Order.id, Order.number).where(
+                Order.external_ref == external_ref, Order.created_by_id == created_by_id
+            )
+        )
+    ).first()
+    return None if found is None else (found[0], found[1])
+
+
+async def customer_ref(session: AsyncSession, customer_id: int) -> Row:
+    """The customer's id, number and name."""
+    found = (
+        (
+            await session.execute(
+                select(Customer.id, Customer.number, Customer.name).where(
+                    Customer.id == customer_id
+                )
+            )
+        )
+        .mappings()
+        .one()
+    )
+    return dict(found)
 
 
 async def customer_exists(session: AsyncSession, customer_id: int) -> bool:
@@ -100,9 +139,15 @@ async def list_orders(
     status: str | None,
     after: tuple[date, int] | None,
     limit: int,
+    number: int | None = None,
+    external_ref: str | None = None,
 ) -> list[Row]:
     """Newest first by placed date, then id; ``limit + 1`` rows tell whether more follow."""
-    query = select(*ORDER_COLUMNS)
+    query = _orders()
+    if number is not None:
+        query = query.where(Order.number == number)
+    if external_ref is not None:
+        query = query.where(Order.external_ref == external_ref)
     if customer_id is not None:
         query = query.where(Order.customer_id == customer_id)
     if status is not None:

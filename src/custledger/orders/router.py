@@ -10,13 +10,16 @@ from fastapi.responses import Response
 
 from custledger.auth.dependencies import CustomersRead, OrdersWrite
 from custledger.kit.db import Session
-from custledger.kit.errors import problems
+from custledger.kit.errors import problems, with_examples
 from custledger.kit.idempotency import Idempotent
 from custledger.kit.pagination import Cursor, Page, limit_query
 from custledger.kit.routes import api_router
 from custledger.kit.schemas import MAX_ID, Id
 from custledger.orders import service
+from custledger.orders.credit import REFUSAL_EXAMPLES
 from custledger.orders.schemas import (
+    EXTERNAL_REF_PATTERN,
+    MAX_ORDER_NUMBER,
     DeliveryCreate,
     OrderCreate,
     OrderOut,
@@ -38,7 +41,9 @@ def location(order_id: int) -> dict[str, str]:
     status_code=201,
     response_model=OrderOut,
     operation_id="orders-create",
-    responses=problems(403, 404, 409),
+    responses=with_examples(
+        problems(403, 404, 409), 409, *REFUSAL_EXAMPLES, service.EXTERNAL_REF_TAKEN_EXAMPLE
+    ),
 )
 async def create_order(
     body: OrderCreate, session: Session, principal: OrdersWrite, idem: Idempotent
@@ -47,8 +52,9 @@ async def create_order(
 
     A credit sale is refused with a 409 whose `type` says why: `customer-inactive`,
     `customer-blocked`, `no-credit` or `credit-limit-exceeded` (with `available_credit` and
-    `requested`). A number already used is `order-number-taken`. Send an `Idempotency-Key` so a
-    retried sale is never placed twice.
+    `requested`). A number already used is `order-number-taken`; an `external_ref` this
+    principal already sent is `external-ref-taken` (with the existing `order_id` and `number`).
+    Send an `Idempotency-Key` so a retried sale is never placed twice.
     """
     order = await service.create_order(session, principal, body)
     out = await service.present(session, order)
@@ -67,12 +73,32 @@ async def list_orders(
     _principal: CustomersRead,
     customer_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     status: OrderStatus | None = None,
+    number: Annotated[
+        int | None,
+        Query(ge=1, le=MAX_ORDER_NUMBER, description="Exactly this order number.", examples=[42]),
+    ] = None,
+    external_ref: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=64,
+            pattern=EXTERNAL_REF_PATTERN,
+            description="Exactly this POS reference (orders of any principal carrying it).",
+            examples=["TILL-07/2026-12-04/0042"],
+        ),
+    ] = None,
     limit: PageSize = 50,
     cursor: Cursor = None,
 ) -> Page[OrderOut]:
-    """Orders, newest placed first (ties: the latest recorded first)."""
+    """Orders, newest placed first (ties: the latest recorded first); the filters combine."""
     return await service.list_orders(
-        session, customer_id=customer_id, status=status, limit=limit, cursor=cursor
+        session,
+        customer_id=customer_id,
+        status=status,
+        number=number,
+        external_ref=external_ref,
+        limit=limit,
+        cursor=cursor,
     )
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -17,6 +17,33 @@ PaymentStatus = Literal["paid", "partial", "unpaid"]
 
 # Order numbers are the POS's; kept below 2**53 so a JavaScript client never rounds one.
 MAX_ORDER_NUMBER = 10**15 - 1
+
+# The POS's own reference: printable ASCII, no space at either end.
+EXTERNAL_REF_PATTERN = r"^[!-~](?:[ -~]{0,62}[!-~])?$"
+ExternalRef = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=EXTERNAL_REF_PATTERN,
+        description="The POS's own reference of the sale: 1-64 printable characters. Unique "
+        "per principal (each terminal or user): a second order with the same reference "
+        "from the same principal is a 409 `external-ref-taken` naming the existing order.",
+        examples=["TILL-07/2026-12-04/0042"],
+    ),
+]
+
+
+class CustomerRef(Output):
+    """Who the order is for, as a clerk knows them."""
+
+    id: int = Field(examples=[1042])
+    number: int | None = Field(
+        description="The customer's number (what staff see); null for a store's quick-sale "
+        "(walk-in) customer.",
+        examples=[5123],
+    )
+    name: str = Field(examples=["Maria Souza"])
 
 
 class OrderCreate(Input):
@@ -34,6 +61,7 @@ class OrderCreate(Input):
     placed_on: date | None = Field(
         default=None, description="Default: today (business time zone); never after today."
     )
+    external_ref: ExternalRef | None = None
 
 
 class DeliveryCreate(Input):
@@ -59,6 +87,7 @@ class OrderOut(Output):
     id: int
     number: int
     customer_id: int
+    customer: CustomerRef
     store_id: int
     kind: OrderKind = Field(description="What the order was created as.")
     status: OrderStatus
@@ -69,6 +98,9 @@ class OrderOut(Output):
     outstanding_delivery: Money = Field(description="`total` − `delivered_amount`.")
     placed_on: date
     closed_on: date | None = Field(description="When it was cancelled or consumed.")
+    external_ref: str | None = Field(
+        description="The POS's own reference, if it sent one.", examples=["TILL-07/0042"]
+    )
     deliveries: list[DeliveryOut]
     created_at: datetime
     updated_at: datetime

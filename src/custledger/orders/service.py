@@ -30,6 +30,7 @@ from custledger.orders import repository
 from custledger.orders.credit import check_sale
 from custledger.orders.models import Delivery, Order
 from custledger.orders.schemas import (
+    CustomerRef,
     DeliveryCreate,
     DeliveryOut,
     OrderCreate,
@@ -47,12 +48,35 @@ def order_not_found(order_id: int) -> NotFound:
     return NotFound(f"No order with id {order_id}.", type="order-not-found")
 
 
-def illegal_transition(order_id: int, status: str, action: str) -> Conflict:
+def illegal_transition(order: Order, status: str, action: str) -> Conflict:
     return Conflict(
-        f"Order {order_id} is {status}: it cannot be {action}.",
+        f"Order number {order.number} is {status}: it cannot be {action}.",
         type="illegal-transition",
         title="Illegal transition",
         status_now=status,
+        order_id=order.id,
+    )
+
+
+EXTERNAL_REF_TAKEN_EXAMPLE = {
+    "type": "external-ref-taken",
+    "title": "External reference already used",
+    "detail": "Your order number 90417 already carries the reference 'TILL-07/0042'.",
+    "external_ref": "TILL-07/0042",
+    "order_id": 7731,
+    "number": 90417,
+}
+
+
+def external_ref_taken(external_ref: str, existing: tuple[int, int]) -> Conflict:
+    order_id, number = existing
+    return Conflict(
+        f"Your order number {number} already carries the reference {external_ref!r}.",
+        type="external-ref-taken",
+        title="External reference already used",
+        external_ref=external_ref,
+        order_id=order_id,
+        number=number,
     )
 
 
@@ -79,6 +103,7 @@ def snapshot(order: Order) -> dict[str, Any]:
         "delivered_amount": format_money(order.delivered_amount),
         "placed_on": order.placed_on,
         "closed_on": order.closed_on,
+        "external_ref": order.external_ref,
     }
 
 
@@ -94,14 +119,26 @@ def customer_totals(customer: Customer) -> dict[str, str]:
 def order_out(
     row: Mapping[str, Any] | Order,
     deliveries: Sequence[Mapping[str, Any]],
+    customer: Mapping[str, Any] | None = None,
 ) -> OrderOut:
+    """``customer`` (id, number, name) for an ``Order``; a row of the repository carries them
+    as ``customer_number`` and ``customer_name``."""
+
     def get(name: str) -> Any:
         return row[name] if isinstance(row, Mapping) else getattr(row, name)
 
+    if customer is None:
+        assert isinstance(row, Mapping)
+        customer = {
+            "id": row["customer_id"],
+            "number": row["customer_number"],
+            "name": row["customer_name"],
+        }
     return OrderOut(
         id=get("id"),
         number=get("number"),
         customer_id=get("customer_id"),
+        customer=CustomerRef(id=customer["id"], number=customer["number"], name=customer["name"]),
         store_id=get("store_id"),
         kind=get("kind"),
         status=get("status"),
@@ -112,6 +149,7 @@ def order_out(
         outstanding_delivery=format_money(get("total") - get("delivered_amount")),
         placed_on=get("placed_on"),
         closed_on=get("closed_on"),
+        external_ref=get("external_ref"),
         deliveries=[
             DeliveryOut(
                 id=d["id"],
@@ -127,10 +165,17 @@ def order_out(
     )
 
 
-async def present(session: AsyncSession, order: Order) -> OrderOut:
-    """The response for an order this request changed."""
+async def present(
+    session: AsyncSession, order: Order, customer: Customer | None = None
+) -> OrderOut:
+    """The response for an order this request changed (``customer``: its customer, if the
+    caller holds it)."""
     deliveries = await repository.deliveries_of(session, [order.id])
-    return order_out(order, deliveries[order.id])
+    if customer is not None:
+        ref = {"id": customer.id, "number": customer.number, "name": customer.name}
+    else:
+        ref = await repository.customer_ref(session, order.customer_id)
+    return order_out(order, deliveries[order.id], ref)
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -164,11 +209,15 @@ async def list_orders(
     status: str | None,
     limit: int,
     cursor: str | None,
+    number: int | None = None,
+    external_ref: str | None = None,
 ) -> Page[OrderOut]:
     rows = await repository.list_orders(
         session,
         customer_id=customer_id,
         status=status,
+        number=number,
+        external_ref=external_ref,
         after=_date_cursor("orders", cursor),
         limit=limit,
     )
@@ -245,6 +294,13 @@ async def _insert(session: AsyncSession, values: dict[str, Any], given: int | No
                 session.add(order)
                 await session.flush()
         except IntegrityError:
+            external_ref = values.get("external_ref")
+            if external_ref is not None:
+                taken = await repository.order_with_external_ref(
+                    session, values["created_by_id"], external_ref
+                )
+                if taken is not None:
+                    raise external_ref_taken(external_ref, taken) from None
             if given is not None:
                 existing = await repository.order_with_number(session, given)
                 raise number_taken(given, existing) from None
@@ -259,7 +315,27 @@ async def create_order(session: AsyncSession, principal: Principal, data: OrderC
     if placed_on > today:
         raise invalid("placed_on", f"must not be after today ({today.isoformat()})")
     customer = await balance.lock_customer(session, data.customer_id)
-    check_sale(customer, kind=data.kind, payment_terms=data.payment_terms, total=data.total)
+    return await place_order(session, principal, customer, data)
+
+
+async def place_order(
+    session: AsyncSession,
+    principal: Principal,
+    customer: Customer,
+    data: OrderCreate,
+    *,
+    credit_requested: int | None = None,
+) -> Order:
+    """Create the order for ``customer``, which the caller has locked. The credit rule judges
+    ``credit_requested`` (default: the order's total), what the order adds to the customer's
+    use of its credit: a sale at the till passes only its unpaid part."""
+    placed_on = data.placed_on or clock.today()
+    requested = data.total if credit_requested is None else credit_requested
+    check_sale(customer, kind=data.kind, payment_terms=data.payment_terms, total=requested)
+    if data.external_ref is not None:
+        taken = await repository.order_with_external_ref(session, principal.id, data.external_ref)
+        if taken is not None:
+            raise external_ref_taken(data.external_ref, taken)
     before = customer_totals(customer)
     order = await _insert(
         session,
@@ -276,6 +352,7 @@ async def create_order(session: AsyncSession, principal: Principal, data: OrderC
             "placed_on": placed_on,
             "closed_on": None,
             "version": 1,
+            "external_ref": data.external_ref,
         },
         data.number,
     )
@@ -335,13 +412,27 @@ async def deliver(
             title="Backdating not allowed",
         )
     customer, order = await _lock(session, order_id)
+    await deliver_locked(session, principal, customer, order, data.amount, delivered_on)
+    return order
+
+
+async def deliver_locked(
+    session: AsyncSession,
+    principal: Principal,
+    customer: Customer,
+    order: Order,
+    amount: int | None,
+    delivered_on: date,
+) -> Delivery | None:
+    """Deliver ``amount`` (None: everything left) of the order, both locked by the caller;
+    the delivery row, or None for a zero-total order (closed with no row)."""
     if order.status != "open":
-        raise illegal_transition(order.id, order.status, "delivered")
+        raise illegal_transition(order, order.status, "delivered")
     remaining = order.total - order.delivered_amount
-    amount = remaining if data.amount is None else data.amount
+    amount = remaining if amount is None else amount
     if amount > remaining:
         raise Conflict(
-            f"Order {order.id} has {format_money(remaining)} left to deliver; "
+            f"Order number {order.number} has {format_money(remaining)} left to deliver; "
             f"{format_money(amount)} is more.",
             type="delivery-exceeds-order",
             title="Delivery exceeds the order",
@@ -398,7 +489,7 @@ async def deliver(
             "customer": {"before": customer_before, "after": customer_totals(customer)},
         },
     )
-    return order
+    return delivery
 
 
 async def cancel(session: AsyncSession, principal: Principal, order_id: int) -> Order:
@@ -410,7 +501,7 @@ async def cancel(session: AsyncSession, principal: Principal, order_id: int) -> 
     """
     customer, order = await _lock(session, order_id)
     if order.status not in ("quote", "open"):
-        raise illegal_transition(order.id, order.status, "cancelled")
+        raise illegal_transition(order, order.status, "cancelled")
     before, customer_before = snapshot(order), customer_totals(customer)
     if order.status == "open":
         remainder = order.total - order.delivered_amount
@@ -433,7 +524,7 @@ async def consume(session: AsyncSession, principal: Principal, order_id: int) ->
     """A quote used up (turned into a sale at the POS): it becomes ``consumed``."""
     customer, order = await _lock(session, order_id)
     if order.status != "quote":
-        raise illegal_transition(order.id, order.status, "consumed")
+        raise illegal_transition(order, order.status, "consumed")
     return await _close(session, principal, customer, order, "consumed", before=snapshot(order))
 
 

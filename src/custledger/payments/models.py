@@ -42,7 +42,12 @@ class Cheque(Base):
     """The one cheque of a CHEQUE payment."""
 
     __tablename__ = "cheques"
-    __table_args__ = (Index("ix_cheques_issuer", "issuer_tax_id", "id"),)
+    __table_args__ = (
+        Index("ix_cheques_issuer", "issuer_tax_id", "id"),
+        # One paper cheque is recorded once (payments/cheques.py): the unique index decides
+        # between two terminals recording the same cheque at once.
+        Index("uq_cheques_duplicate_key", "duplicate_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(
@@ -57,3 +62,6 @@ class Cheque(Base):
     branch: Mapped[str] = mapped_column(String(10))
     account: Mapped[str] = mapped_column(String(20))
     cheque_number: Mapped[str] = mapped_column(String(20))
+    # Bank, branch, account and number normalised (``cheques.duplicate_key``); null only for
+    # the later copies of a cheque recorded twice before the rule existed.
+    duplicate_key: Mapped[str | None] = mapped_column(String(80))

@@ -12,13 +12,13 @@ from fastapi import Path, Query, Response
 
 from custledger.auth.dependencies import PaymentsRead, PaymentsWrite
 from custledger.kit.db import Session
-from custledger.kit.errors import problems
+from custledger.kit.errors import problems, with_examples
 from custledger.kit.etag import etag
 from custledger.kit.idempotency import Idempotent
 from custledger.kit.pagination import Cursor, Page, limit_query
 from custledger.kit.routes import api_router
 from custledger.kit.schemas import Id
-from custledger.payments import service
+from custledger.payments import cheques, service
 from custledger.payments.dependencies import (
     CUSTOMER_REFUSALS,
     DATE_REFUSALS,
@@ -73,7 +73,11 @@ async def list_payments(
     status_code=201,
     response_model=PaymentOut,
     operation_id="payments-create",
-    responses=refusals(CUSTOMER_REFUSALS, DATE_REFUSALS, statuses=[403, 409]),
+    responses=with_examples(
+        refusals(CUSTOMER_REFUSALS, DATE_REFUSALS, statuses=[403, 409]),
+        409,
+        cheques.DUPLICATE_EXAMPLE,
+    ),
 )
 async def create_payment(
     customer_id: Id,
@@ -98,7 +102,15 @@ async def create_payment(
     status_code=201,
     response_model=PaymentBatchOut,
     operation_id="payments-cheque-batch",
-    responses=refusals(CUSTOMER_REFUSALS, DATE_REFUSALS, statuses=[403, 409]),
+    responses=with_examples(
+        with_examples(
+            refusals(CUSTOMER_REFUSALS, DATE_REFUSALS, statuses=[403, 409]),
+            409,
+            cheques.DUPLICATE_EXAMPLE,
+        ),
+        422,
+        cheques.SAME_IN_REQUEST_EXAMPLE,
+    ),
 )
 async def create_cheque_batch(
     customer_id: Id,
@@ -133,7 +145,9 @@ async def get_payment(
 @router.patch(
     "/payments/{payment_id}",
     operation_id="payments-update",
-    responses=refusals(EDIT_REFUSALS, DATE_REFUSALS, statuses=[403]),
+    responses=with_examples(
+        refusals(EDIT_REFUSALS, DATE_REFUSALS, statuses=[403, 409]), 409, cheques.DUPLICATE_EXAMPLE
+    ),
 )
 async def update_payment(
     payment_id: Id,

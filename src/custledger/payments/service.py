@@ -28,7 +28,7 @@ from custledger.kit.errors import Conflict, NotFound, Unprocessable, field_error
 from custledger.kit.money import format_money
 from custledger.kit.pagination import Page, decode_cursor, encode_cursor
 from custledger.kit.text import digits
-from custledger.payments import repository
+from custledger.payments import cheques, repository
 from custledger.payments.models import Cheque, Payment
 from custledger.payments.repository import AnyRow
 from custledger.payments.schemas import (
@@ -334,6 +334,7 @@ async def _insert(
         cheque_values = {
             "customer_id": customer.id,
             **{name: getattr(cheque, name) for name in CHEQUE_FIELDS},
+            "duplicate_key": cheques.key_of(cheque),
         }
         stored_cheque = Cheque(**cheque_values)
     about: audit.Fields = {
@@ -374,6 +375,8 @@ async def create_payment(
     """Record one payment on ``customer`` (locked by ``lock_payable_customer``; ``body``'s
     received date passed the date rules); returns it as ``get_payment`` would."""
     _check_cheque_presence(body.method, body.cheque is not None)
+    if body.cheque is not None:
+        await cheques.check_new(session, [("cheque", body.cheque)])
     payment, cheque = await _insert(
         session,
         principal,
@@ -389,12 +392,46 @@ async def create_payment(
     return written_out(payment, cheque, principal.name)
 
 
+async def record_received_today(
+    session: AsyncSession,
+    principal: Principal,
+    customer: Customer,
+    *,
+    order_number: int,
+    method: str,
+    amount: int,
+    details: str | None,
+    cheque: ChequeIn | None,
+) -> PaymentOut:
+    """A payment taken at the till with a sale (``sales.service``): received today, for the
+    sale's order, on the customer the caller has locked. The caller checks the cheque's
+    presence and the duplicate rule for all the sale's cheques at once."""
+    payment, stored_cheque = await _insert(
+        session,
+        principal,
+        customer,
+        order_number=order_number,
+        method=method,
+        amount=amount,
+        due_date=None,
+        received_on=clock.today(),
+        details=details,
+        cheque=cheque,
+    )
+    return written_out(payment, stored_cheque, principal.name)
+
+
+def check_cheque_presence(method: str, has_cheque: bool, field: str) -> None:
+    _check_cheque_presence(method, has_cheque, field)
+
+
 async def create_cheque_batch(
     session: AsyncSession, principal: Principal, customer: Customer, body: ChequeBatch
 ) -> list[int]:
     """Record several CHEQUE payments sharing an order reference and due date on ``customer``
     (locked; every cheque's received date passed the date rules before the first is written,
     so one bad cheque saves none). Returns their ids."""
+    await cheques.check_new(session, [(f"cheques.{i}", c) for i, c in enumerate(body.cheques)])
     ids = []
     for item in body.cheques:
         payment, _ = await _insert(
@@ -439,6 +476,14 @@ async def update_payment(
     stored_cheque = await repository.cheque_of(session, payment.id)
     new_cheque = _patched_cheque(method, stored_cheque, body)
 
+    new_key = None if new_cheque is None else cheques.key_of(SimpleNamespace(**new_cheque))
+    key_changed = new_key is not None and (
+        stored_cheque is None or new_key != cheques.key_of(stored_cheque)
+    )
+    if key_changed and new_cheque is not None:
+        await cheques.check_new(
+            session, [("cheque", SimpleNamespace(**new_cheque))], except_payment=payment.id
+        )
     before = snapshot(payment, stored_cheque)
     old_effect = effect_of(payment.received_on, payment.amount)
     amount = body.amount if body.amount is not None else payment.amount
@@ -463,6 +508,8 @@ async def update_payment(
             session.add(cheque)
         for name, value in new_cheque.items():
             setattr(cheque, name, value)
+        if key_changed:
+            cheque.duplicate_key = new_key
 
     after = snapshot(payment, cheque)
     if after == before:
