@@ -60,6 +60,7 @@ async def test_owner_renames_a_store(client, owner):
 
 
 async def quick_sale_name_of(session, store: dict) -> str:
+    await session.rollback()  # a fresh snapshot: the app committed since the last read
     name = await session.scalar(
         select(Customer.name).where(Customer.id == store["quick_sale_customer_id"])
     )
