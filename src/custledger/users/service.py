@@ -168,9 +168,9 @@ async def update_principal(
         row.store_id = await _store_id(session, store_id)
     if active is not None:
         row.active = active
-    if guard and row.id in owners and not (row.active and is_owner(row)):
-        if not owners - {row.id}:
-            raise last_owner(row)
+    losing_an_owner = guard and row.id in owners and not (row.active and is_owner(row))
+    if losing_an_owner and not owners - {row.id}:
+        raise last_owner(row)
     secret = None
     if password is not None:
         row.password_hash = hash_secret(password)
