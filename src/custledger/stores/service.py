@@ -18,8 +18,8 @@ def quick_sale_name(store_name: str) -> str:
     """The hidden walk-in customer's name, derived from its store's: always within the customer
     name column (a store name may be as long as that column, the prefix would not fit beside
     it), shortened with an ellipsis when it has to be."""
-    width = Customer.__table__.c.name.type.length
-    assert width is not None
+    width = getattr(Customer.__table__.c.name.type, "length", None)
+    assert isinstance(width, int)
     name = QUICK_SALE_PREFIX + store_name
     if len(name) <= width:
         return name
