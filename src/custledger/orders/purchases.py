@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BigInteger, bindparam, case, func, literal, or_, select, tuple_
+from sqlalchemy import BigInteger, Date, bindparam, case, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from custledger.customers.models import Customer
@@ -94,7 +94,9 @@ def _page_statement(paged: bool) -> Any:
     if paged:
         page = page.where(
             tuple_(Order.placed_on, Order.id)
-            < tuple_(bindparam("after_placed_on"), bindparam("after_id"))
+            < tuple_(
+                bindparam("after_placed_on", type_=Date), bindparam("after_id", type_=BigInteger)
+            )
         )
     page_cte = (
         page.order_by(Order.placed_on.desc(), Order.id.desc())
