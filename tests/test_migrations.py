@@ -83,3 +83,52 @@ async def test_customer_pages_keep_room_and_the_search_indexes_have_no_pending_l
         "ix_customers_search_text_trgm": ["fastupdate=off"],
         "ix_customers_search_grams": ["fastupdate=off"],
     }
+
+
+def test_0009_makes_total_purchases_the_sum_of_deliveries_and_back(tmp_path: Path):
+    path = tmp_path / "purchases.db"
+    config = alembic_config(f"sqlite+aiosqlite:///{path}")
+    config.attributes["configure_logger"] = False  # type: ignore[attr-defined]
+    command.upgrade(config, "0006")  # type: ignore[arg-type]
+    stamp = "'2026-01-01 00:00:00'"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO customers (number, store_id, is_quick_sale, name, search_text, sort_name,"
+            " active, blocked, production, balance, credit_reserved, total_purchases, version,"
+            f" created_at, updated_at) VALUES (7, 1, 0, 'Ana', '', 'ana', 1, 0, 0, -7000, 0,"
+            f" 25000, 1, {stamp}, {stamp})"
+        )
+        customer = db.execute("SELECT id FROM customers WHERE number = 7").fetchone()[0]
+        # Open 100.00 with 30.00 delivered; cancelled 100.00 after 40.00; an open 50.00
+        # with nothing delivered; a quote. Formerly 100 + 40 + 50 = 190.00 (stored wrongly as
+        # 250.00 here); now 70.00.
+        orders = [
+            (1, "open", 10000, 3000),
+            (2, "cancelled", 10000, 4000),
+            (3, "open", 5000, 0),
+            (4, "quote", 9000, 0),
+        ]
+        for number, status, total, delivered in orders:
+            db.execute(
+                "INSERT INTO orders (number, customer_id, store_id, created_by_id, status,"
+                " delivery_type, payment_terms, total, delivered_amount, placed_on, version,"
+                f" created_at, updated_at) VALUES ({number}, {customer}, 1, 1, '{status}',"
+                f" 'partial', 'cash', {total}, {delivered}, '2026-01-01', 1, {stamp}, {stamp})"
+            )
+            if delivered:
+                db.execute(
+                    "INSERT INTO deliveries (order_id, customer_id, sequence, delivered_on,"
+                    " amount, created_by_id, created_at) VALUES ((SELECT id FROM orders WHERE"
+                    f" number = {number}), {customer}, 1, '2026-01-02', {delivered}, 1, {stamp})"
+                )
+
+    def total_purchases() -> int:
+        with sqlite3.connect(path) as db:
+            return int(
+                db.execute("SELECT total_purchases FROM customers WHERE number = 7").fetchone()[0]
+            )
+
+    command.upgrade(config, "0009")  # type: ignore[arg-type]
+    assert total_purchases() == 7000
+    command.downgrade(config, "0006")  # type: ignore[arg-type]
+    assert total_purchases() == 19000

@@ -845,9 +845,7 @@ async def _write(
             for o in customer.orders
             if o.status == "open" and o.terms == "credit"
         )
-        row["total_purchases"] = sum(
-            o.total for o in customer.orders if o.status in ("open", "delivered")
-        )
+        row["total_purchases"] = delivered
         if row["balance"] < 0 and planner.rng.random() < 0.3:
             row["next_invoice_date"] = today + timedelta(days=planner.rng.randrange(1, 25))
             row["billing_instructions"] = planner.rng.choice(BILLING_INSTRUCTIONS)

@@ -121,7 +121,7 @@ async def test_seed_fills_an_empty_database_once_keeping_every_ledger_invariant(
     assert stored == {k: tuple(v) for k, v in derived.items()}
     assert await count(session, MonthlyTotal) == len(derived)
 
-    # credit_reserved and total_purchases as the orders domain keeps them.
+    # credit_reserved as the orders domain keeps it, total_purchases = Σ deliveries.
     wrong = await session.execute(
         text(
             """
@@ -130,7 +130,7 @@ async def test_seed_fills_an_empty_database_once_keeping_every_ledger_invariant(
               SELECT customer_id,
                 SUM(CASE WHEN status = 'open' AND payment_terms = 'credit'
                          THEN total - delivered_amount ELSE 0 END) AS reserved,
-                SUM(CASE WHEN status IN ('open', 'delivered') THEN total ELSE 0 END) AS purchases
+                SUM(delivered_amount) AS purchases
               FROM orders GROUP BY customer_id
             ) o ON o.customer_id = c.id
             WHERE c.credit_reserved != COALESCE(o.reserved, 0)

@@ -110,8 +110,8 @@ async def add_order(
     deliveries: tuple[tuple[date, int], ...] = (),
     closed_on: date | None = None,
 ) -> Order:
-    """An order with its deliveries, keeping total_purchases and credit_reserved as the orders
-    service does."""
+    """An order with its deliveries (they move the balance and total_purchases), keeping
+    credit_reserved as the orders service does."""
     customer = await balance.lock_customer(session, customer_id)
     delivered = sum(amount for _, amount in deliveries)
     order = Order(
@@ -142,8 +142,6 @@ async def add_order(
             )
         )
         await balance.move(session, customer, day, delivered=amount)
-    if status in ("open", "delivered"):
-        customer.total_purchases += total
     if status == "open" and payment_terms == "credit":
         customer.credit_reserved += total - delivered
     await session.flush()

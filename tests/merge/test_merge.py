@@ -56,7 +56,7 @@ async def test_merge_moves_every_record_of_the_source_to_the_survivor(
     assert body["moved"] == {k: len(pair.source_ids[k]) for k in KINDS}
     assert body["survivor"]["id"] == pair.survivor
     assert body["survivor"]["balance"] == "-380.00"
-    assert body["survivor"]["total_purchases"] == "950.00"
+    assert body["survivor"]["total_purchases"] == "650.00"
     # The survivor now holds the union of both customers' records; the source holds nothing.
     after = await record_ids(session, pair.survivor)
     assert after == {k: pair.survivor_ids[k] | pair.source_ids[k] for k in KINDS}
@@ -68,7 +68,7 @@ async def test_merge_moves_every_record_of_the_source_to_the_survivor(
     survivor = await customer_row(session, pair.survivor)
     assert survivor is not None
     assert survivor.balance == -38_000  # −200.00 + −180.00
-    assert survivor.total_purchases == 95_000  # 300.00 + open 500.00 + delivered 150.00
+    assert survivor.total_purchases == 65_000  # Σ deliveries: 300.00 + 350.00
     assert survivor.credit_reserved == 30_000  # the open credit order's undelivered 300.00
     # Still owing: the invoice follow-up stays; the survivor keeps its own details.
     assert survivor.next_invoice_date == date(2026, 4, 1)

@@ -120,16 +120,9 @@ class Ledger:
         return limit - max(0, -self.balance(cid)) - self.reserved(cid)
 
     def total_purchases(self, cid: int) -> int:
-        """Σ total of open and delivered orders + what was delivered of cancelled ones."""
-        total = 0
-        for o in self.orders.values():
-            if o.customer_id != cid or o.kind != "order":
-                continue
-            if o.status in ("open", "delivered"):
-                total += o.total
-            elif o.status == "cancelled":
-                total += o.delivered
-        return total
+        """What the customer bought: Σ of its deliveries (orders.md, "One meaning of
+        purchases")."""
+        return sum(d.amount for d in self.deliveries.values() if d.customer_id == cid)
 
     def customer_fields(self, cid: int) -> dict[str, Any]:
         c = self.customers[cid]
@@ -222,27 +215,55 @@ class Ledger:
             if p.customer_id == cid and p.received_on is not None and p.order_number == number
         )
 
+    def unpaid_by_delivery(self, cid: int) -> dict[int, int]:
+        """Every received payment, naming an order or not, pays the deliveries oldest first:
+        payments by (received_on, id), deliveries by (delivered_on, id), money beyond what was
+        delivered waiting for the next delivery. Simulated payment by payment."""
+        receipts = sorted(
+            (p.received_on, p.id, p.amount)
+            for p in self.payments.values()
+            if p.customer_id == cid and p.received_on is not None
+        )
+        deliveries = sorted(
+            (d.on, d.id, d.amount) for d in self.deliveries.values() if d.customer_id == cid
+        )
+        unpaid = {d_id: amount for _on, d_id, amount in deliveries}
+        queue = [d_id for _on, d_id, _amount in deliveries]
+        at = 0
+        for _received_on, _p_id, amount in receipts:
+            while amount > 0 and at < len(queue):
+                paid = min(amount, unpaid[queue[at]])
+                unpaid[queue[at]] -= paid
+                amount -= paid
+                if unpaid[queue[at]] == 0:
+                    at += 1
+        return unpaid
+
     def purchases(self, cid: int) -> list[dict[str, Any]]:
-        """Open and delivered orders, newest placed first, with their payment status."""
+        """Orders with something delivered (or delivered whole at 0.00), newest placed first:
+        their amount is what was delivered, their unpaid part what the allocation leaves."""
         found = [
             o
             for o in self.orders.values()
-            if o.customer_id == cid and o.status in ("open", "delivered")
+            if o.customer_id == cid and (o.delivered > 0 or o.status == "delivered")
         ]
         found.sort(key=lambda o: (o.placed_on, o.id), reverse=True)
+        unpaid_of = self.unpaid_by_delivery(cid)
         out = []
         for o in found:
-            paid = self.paid_for(cid, o.number)
-            status = "paid" if paid >= o.total else "partial" if paid > 0 else "unpaid"
+            unpaid = sum(unpaid_of[d.id] for d in self.deliveries.values() if d.order_id == o.id)
+            status = "paid" if unpaid == 0 else "partial" if unpaid < o.delivered else "unpaid"
             out.append(
                 {
                     "order_id": o.id,
                     "number": o.number,
                     "date": o.placed_on.isoformat(),
                     "total": money(o.total),
+                    "delivered_amount": money(o.delivered),
                     "status": o.status,
                     "payment_status": status,
-                    "paid_amount": money(paid),
+                    "paid_amount": money(o.delivered - unpaid),
+                    "unpaid_amount": money(unpaid),
                 }
             )
         return out

@@ -440,8 +440,8 @@ class LedgerMachine(RuleBasedStateMachine):
     def pay_for_an_order(
         self, pick: int, portion: str, role: str, method: str, keyed: bool
     ) -> None:
-        """A payment received today naming one of the customer's purchases: its rest, a part
-        of the rest, or more than the rest (the purchase's status then says paid/partial)."""
+        """A payment received today naming one of the customer's orders: its rest, a part of
+        the rest, or more than the rest (it pays the oldest deliveries all the same)."""
         order = self.model.orders[choose(self.purchases(), pick)]
         rest = order.total - self.model.paid_for(order.customer_id, order.number)
         amount = {"rest": rest, "part": rest // 2, "over": rest + 1}[portion]
@@ -993,6 +993,14 @@ class LedgerMachine(RuleBasedStateMachine):
         await self.compare_statement(cid, financial_only=False)
         purchases = await self.walk(f"/customers/{cid}/purchases", {"limit": 200})
         assert purchases == self.model.purchases(cid), cid
+        # The three meanings agree: the history's amounts are total_purchases, its unpaid
+        # parts the debt.
+        assert sum(cents(p["delivered_amount"]) for p in purchases) == cents(
+            data["total_purchases"]
+        ), cid
+        assert sum(cents(p["unpaid_amount"]) for p in purchases) == max(
+            0, -cents(data["balance"])
+        ), cid
         payments = await self.walk(f"/customers/{cid}/payments", {"status": "all", "limit": 100})
         assert [payment_fields(p) for p in payments] == [
             expected_payment(p) for p in self.model.payments_of(cid)

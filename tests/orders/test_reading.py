@@ -101,7 +101,7 @@ async def test_order_list_refuses_bad_parameters(client, pos):
 async def test_a_cursor_of_another_list_is_refused(client, pos, make_customer):
     customer_id = await make_customer()
     for _ in range(2):
-        await place(client, pos, customer_id)
+        await deliver(client, pos, await place(client, pos, customer_id))
     r = await client.get(
         f"{API}/customers/{customer_id}/purchases", params={"limit": 1}, headers=pos.headers
     )
@@ -124,15 +124,25 @@ async def test_cancelled_orders_listed_keep_what_they_were_created_as(client, po
     }
 
 
-async def test_purchase_history_payment_status_from_received_payments(
+async def deliver(client, actor, order: dict, amount: str | None = None) -> None:
+    body = {} if amount is None else {"amount": amount}
+    r = await client.post(
+        f"{API}/orders/{order['id']}/deliveries", json=body, headers=actor.headers
+    )
+    assert r.status_code == 201, r.text
+
+
+async def test_purchase_history_allocates_every_received_payment_oldest_delivery_first(
     client, pos, make_customer, add_payment, ledger_consistent
 ):
+    """A payment naming an order pays the oldest debt like any other: the unpaid parts are the
+    newest deliveries and add up to the debt."""
     customer_id = await make_customer(credit_limit=10_000_00)
     other_id = await make_customer("Other")
-    paid = await place(client, pos, customer_id, number=101, total="100.00", placed_on=day(4))
-    partial = await place(client, pos, customer_id, number=102, total="100.00", placed_on=day(3))
-    unpaid = await place(client, pos, customer_id, number=103, total="100.00", placed_on=day(2))
-    overpaid = await place(
+    first = await place(client, pos, customer_id, number=101, total="100.00", placed_on=day(4))
+    second = await place(client, pos, customer_id, number=102, total="100.00", placed_on=day(3))
+    third = await place(client, pos, customer_id, number=103, total="100.00", placed_on=day(2))
+    fourth = await place(
         client,
         pos,
         customer_id,
@@ -141,11 +151,8 @@ async def test_purchase_history_payment_status_from_received_payments(
         placed_on=day(1),
         payment_terms="credit",
     )
-    for order in (paid, partial, unpaid, overpaid):
-        r = await client.post(
-            f"{API}/orders/{order['id']}/deliveries", json={}, headers=pos.headers
-        )
-        assert r.status_code == 201, r.text
+    for order in (first, second, third, fourth):  # delivered today, in this order
+        await deliver(client, pos, order)
 
     await add_payment(customer_id, pos.id, 60_00, order_number=101)
     await add_payment(customer_id, pos.id, 40_00, order_number=101)
@@ -154,47 +161,76 @@ async def test_purchase_history_payment_status_from_received_payments(
     await add_payment(other_id, pos.id, 100_00, order_number=103)  # another customer's
     await add_payment(customer_id, pos.id, 100_00)  # references no order
     await add_payment(customer_id, pos.id, 80_00, order_number=104)
+    # Received 305.00 of 350.00 delivered: 45.00 owed, on the newest delivery (104).
 
     r = await client.get(f"{API}/customers/{customer_id}/purchases", headers=pos.headers)
     assert r.status_code == 200, r.text
     page = r.json()
     assert page["next_cursor"] is None
     rows = [
-        (p["number"], p["date"], p["total"], p["status"], p["payment_status"], p["paid_amount"])
+        (
+            p["number"],
+            p["date"],
+            p["total"],
+            p["delivered_amount"],
+            p["status"],
+            p["payment_status"],
+            p["paid_amount"],
+            p["unpaid_amount"],
+        )
         for p in page["items"]
     ]
     assert rows == [
-        (104, day(1), "50.00", "delivered", "paid", "80.00"),
-        (103, day(2), "100.00", "delivered", "unpaid", "0.00"),
-        (102, day(3), "100.00", "delivered", "partial", "25.00"),
-        (101, day(4), "100.00", "delivered", "paid", "100.00"),
+        (104, day(1), "50.00", "50.00", "delivered", "partial", "5.00", "45.00"),
+        (103, day(2), "100.00", "100.00", "delivered", "paid", "100.00", "0.00"),
+        (102, day(3), "100.00", "100.00", "delivered", "paid", "100.00", "0.00"),
+        (101, day(4), "100.00", "100.00", "delivered", "paid", "100.00", "0.00"),
     ]
-    assert page["items"][0]["order_id"] == overpaid["id"]
+    assert page["items"][0]["order_id"] == fourth["id"]
+    customer = (await client.get(f"{API}/customers/{customer_id}", headers=pos.headers)).json()
+    assert customer["balance"] == "-45.00"
+    assert customer["total_purchases"] == "350.00"
     await ledger_consistent()
 
 
-async def test_purchase_history_leaves_out_quotes_and_cancelled_orders(client, pos, make_customer):
+async def test_purchase_history_is_what_was_delivered(client, pos, make_customer):
+    """Quotes, consumed quotes, orders with nothing delivered yet and cancelled remainders
+    were not bought; an order cancelled after a partial delivery was, for what left."""
     customer_id = await make_customer()
-    kept_open = await place(client, pos, customer_id, total="10.00")
+    await place(client, pos, customer_id, total="10.00")  # open, nothing delivered
     await place(client, pos, customer_id, kind="quote")
     consumed = await place(client, pos, customer_id, kind="quote")
     await client.post(f"{API}/orders/{consumed['id']}/consume", headers=pos.headers)
     cancelled = await place(client, pos, customer_id)
     await client.post(f"{API}/orders/{cancelled['id']}/cancel", headers=pos.headers)
+    half = await place(client, pos, customer_id, total="100.00")
+    await deliver(client, pos, half, "30.00")
+    half_cancelled = await place(client, pos, customer_id, total="100.00")
+    await deliver(client, pos, half_cancelled, "40.00")
+    r = await client.post(f"{API}/orders/{half_cancelled['id']}/cancel", headers=pos.headers)
+    assert r.status_code == 200, r.text
 
     r = await client.get(f"{API}/customers/{customer_id}/purchases", headers=pos.headers)
     items = r.json()["items"]
-    assert [(p["order_id"], p["status"], p["payment_status"]) for p in items] == [
-        (kept_open["id"], "open", "unpaid")
+    assert [
+        (p["order_id"], p["status"], p["total"], p["delivered_amount"], p["payment_status"])
+        for p in items
+    ] == [
+        (half_cancelled["id"], "cancelled", "100.00", "40.00", "unpaid"),
+        (half["id"], "open", "100.00", "30.00", "unpaid"),
     ]
+    customer = (await client.get(f"{API}/customers/{customer_id}", headers=pos.headers)).json()
+    assert customer["total_purchases"] == "70.00"
+    assert customer["balance"] == "-70.00"
 
 
 async def test_purchase_history_pages_newest_first(client, pos, make_customer):
     customer_id = await make_customer()
-    ids = [
-        (await place(client, pos, customer_id, placed_on=day(offset)))["id"]
-        for offset in (0, 2, 1, 2)
-    ]
+    ids = []
+    for offset in (0, 2, 1, 2):
+        order = await place(client, pos, customer_id, placed_on=day(offset))
+        await deliver(client, pos, order)
+        ids.append(order["id"])
     expected = [ids[0], ids[2], ids[3], ids[1]]
     seen, cursor = [], None
     while True:

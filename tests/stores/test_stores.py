@@ -57,3 +57,47 @@ async def test_owner_renames_a_store(client, owner):
     assert (
         await client.patch(f"{STORES}/99", json={"name": "x"}, headers=owner.headers)
     ).status_code == 404
+
+
+async def quick_sale_name_of(session, store: dict) -> str:
+    await session.rollback()  # a fresh snapshot: the app committed since the last read
+    name = await session.scalar(
+        select(Customer.name).where(Customer.id == store["quick_sale_customer_id"])
+    )
+    assert isinstance(name, str)
+    return name
+
+
+async def test_a_store_name_as_long_as_allowed_makes_a_quick_sale_customer_that_fits(
+    client, owner, session
+):
+    # The quick-sale customer's name is the store's with a prefix: at 199 and 200 characters
+    # it no longer fitted the customer name column (a 500).
+    for code, length in (("L199", 199), ("L200", 200)):
+        r = await client.post(
+            STORES, json={"code": code, "name": "0" * length}, headers=owner.headers
+        )
+        assert r.status_code == 201, r.text
+        assert r.json()["name"] == "0" * length
+        name = await quick_sale_name_of(session, r.json())
+        assert len(name) == 200
+        assert name.startswith("Quick sale — 000") and name.endswith("0…")
+
+
+async def test_renaming_a_store_renames_its_quick_sale_customer_within_the_column(
+    client, owner, session
+):
+    r = await client.post(STORES, json={"code": "RN", "name": "Short"}, headers=owner.headers)
+    store = r.json()
+    assert await quick_sale_name_of(session, store) == "Quick sale — Short"
+    for length in (199, 200):
+        r = await client.patch(
+            f"{STORES}/{store['id']}", json={"name": "9" * length}, headers=owner.headers
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["name"] == "9" * length
+        assert len(await quick_sale_name_of(session, store)) == 200
+    r = await client.patch(
+        f"{STORES}/{store['id']}", json={"name": "Centro"}, headers=owner.headers
+    )
+    assert await quick_sale_name_of(session, store) == "Quick sale — Centro"

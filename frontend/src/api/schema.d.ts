@@ -315,9 +315,11 @@ export interface paths {
         };
         /**
          * Purchases
-         * @description The customer's purchase history, newest first: open and delivered orders (quotes and
-         *     cancelled orders are not purchases), each with its payment status from the received
-         *     payments that reference its number.
+         * @description The customer's purchase history, newest placed first: every order with something
+         *     delivered (a purchase's amount is what was delivered; quotes, orders not yet delivered and
+         *     cancelled remainders are not bought), each with what of it is paid. Received payments,
+         *     naming an order or not, pay the deliveries oldest first, as the credit report allocates
+         *     them: the amounts add up to `total_purchases` and the unpaid parts to the debt.
          */
         get: operations["customers-purchases"];
         put?: never;
@@ -677,7 +679,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Update User */
+        /**
+         * Update User
+         * @description Change a user. The last active owner can be neither demoted (role or permissions without
+         *     `owner`) nor deactivated: 409 `last-owner`.
+         */
         patch: operations["users-update"];
         trace?: never;
     };
@@ -2082,7 +2088,10 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** Purchase */
+        /**
+         * Purchase
+         * @description An order with something delivered: its amount is what was delivered.
+         */
         Purchase: {
             /**
              * Date
@@ -2090,33 +2099,46 @@ export interface components {
              * @description The date the order was placed.
              */
             date: string;
+            /**
+             * Delivered Amount
+             * @description The purchase's amount: what was delivered of the order (a cancelled remainder is not bought). Σ over the history = the customer's `total_purchases`.
+             * @example 1250.00
+             */
+            delivered_amount: string;
             /** Number */
             number: number;
             /** Order Id */
             order_id: number;
             /**
              * Paid Amount
-             * @description Decimal string with two places; negative allowed.
+             * @description `delivered_amount` − `unpaid_amount`.
              * @example 1250.00
              */
             paid_amount: string;
             /**
              * Payment Status
-             * @description From the received payments that reference the order's number: `paid` when they cover the total, `partial` when some was received, else `unpaid`.
+             * @description `paid` when nothing of `delivered_amount` is owed, `partial` when part is, `unpaid` when all is. Every received payment, naming an order or not, pays the deliveries oldest first (as the credit report), so the history's unpaid parts add up to the customer's debt (max(0, −balance)).
              * @enum {string}
              */
             payment_status: "paid" | "partial" | "unpaid";
             /**
              * Status
+             * @description `open`, `delivered` or `cancelled` (after a delivery).
              * @enum {string}
              */
             status: "quote" | "open" | "delivered" | "cancelled" | "consumed";
             /**
              * Total
-             * @description Decimal string with two places; negative allowed.
+             * @description The order's total as placed.
              * @example 1250.00
              */
             total: string;
+            /**
+             * Unpaid Amount
+             * @description What of `delivered_amount` is still owed.
+             * @example 1250.00
+             */
+            unpaid_amount: string;
         };
         /**
          * RecordCounts
@@ -5778,6 +5800,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `last-owner`: the change would leave no active owner */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Rosa is the last active owner: nobody could manage users, stores or merges any more. Make another user an owner first.",
+                     *       "status": 409,
+                     *       "title": "Last owner",
+                     *       "type": "last-owner",
+                     *       "user_id": 1
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };

@@ -1,4 +1,5 @@
-"""The balance rule: balance = Σ received payments − Σ deliveries, stored on the customer row.
+"""The balance rule: balance = Σ received payments − Σ deliveries, stored on the customer row,
+with ``total_purchases`` = Σ deliveries beside it.
 
 Every money change goes through ``move`` with the customer row locked (``lock_customer``), so
 two terminals never lose an update; the monthly totals beside it are kept in the same
@@ -78,7 +79,13 @@ _customers = table(Customer)
 _move_balance = (
     update(_customers)
     .where(_customers.c.id == bindparam("customer_id"))
-    .values(balance=_customers.c.balance + bindparam("amount"), updated_at=bindparam("now"))
+    .values(
+        balance=_customers.c.balance + bindparam("amount"),
+        # What the customer bought is what was delivered: every delivery moves it too (a
+        # payment adds 0, which leaves the row's indexed value, and a HOT update, alone).
+        total_purchases=_customers.c.total_purchases + bindparam("delivered"),
+        updated_at=bindparam("now"),
+    )
     .returning(_customers.c.balance)
 )
 
@@ -119,7 +126,8 @@ async def move(
     received: int = 0,
     delivered: int = 0,
 ) -> None:
-    """Apply a received amount and/or a delivered amount (negative to undo) dated ``on``.
+    """Apply a received amount and/or a delivered amount (negative to undo) dated ``on``; a
+    delivered amount moves ``total_purchases`` as well.
 
     The customer must have been locked with ``lock_customer`` in this transaction. The month's
     totals and the balance are moved without a read first (one statement on PostgreSQL).
@@ -139,6 +147,9 @@ async def moved(
     now has (the row is locked by this transaction), and a settled customer's invoicing is
     cleared."""
     set_committed_value(customer, "balance", balance)
+    if values["delivered"]:
+        purchases = customer.total_purchases + values["delivered"]
+        set_committed_value(customer, "total_purchases", purchases)
     set_committed_value(customer, "updated_at", values["now"])
     await clear_invoicing_if_settled(session, customer)
     await session.flush()
@@ -203,8 +214,8 @@ async def _derived_months(session: AsyncSession, customer_id: int) -> dict[date,
 
 
 async def rebuild(session: AsyncSession, customer: Customer) -> None:
-    """Re-derive the customer's balance and monthly totals from its entries (after a merge or
-    a repair). The customer must be locked."""
+    """Re-derive the customer's balance, total purchases (Σ deliveries) and monthly totals
+    from its entries (after a merge or a repair). The customer must be locked."""
     months = await _derived_months(session, customer.id)
     existing = {
         t.month: t
@@ -229,12 +240,14 @@ async def rebuild(session: AsyncSession, customer: Customer) -> None:
         else:
             current.received, current.delivered = received, delivered
     customer.balance = sum(r - d for r, d in months.values())
+    customer.total_purchases = sum(d for _r, d in months.values())
     await clear_invoicing_if_settled(session, customer)
     await session.flush()
 
 
 async def recompute_all(session: AsyncSession, *, fix: bool = False) -> list[str]:
-    """One line per customer whose stored balance or monthly totals differ from the entries."""
+    """One line per customer whose stored balance, total purchases or monthly totals differ
+    from the entries."""
     await lift_statement_timeout(session)
     received = (
         select(Payment.customer_id, func.sum(Payment.amount).label("amount"))
@@ -256,20 +269,34 @@ async def recompute_all(session: AsyncSession, *, fix: bool = False) -> list[str
         .subquery()
     )
     derived = func.coalesce(received.c.amount, 0) - func.coalesce(delivered.c.amount, 0)
+    purchases = func.coalesce(delivered.c.amount, 0)
     rows = await session.execute(
-        select(Customer.id, Customer.balance, derived.label("derived"), monthly.c.net)
+        select(
+            Customer.id,
+            Customer.balance,
+            derived.label("derived"),
+            monthly.c.net,
+            Customer.total_purchases,
+            purchases.label("purchases"),
+        )
         .outerjoin(received, received.c.customer_id == Customer.id)
         .outerjoin(delivered, delivered.c.customer_id == Customer.id)
         .outerjoin(monthly, monthly.c.customer_id == Customer.id)
-        .where((Customer.balance != derived) | (func.coalesce(monthly.c.net, 0) != derived))
+        .where(
+            (Customer.balance != derived)
+            | (func.coalesce(monthly.c.net, 0) != derived)
+            | (Customer.total_purchases != purchases)
+        )
         .order_by(Customer.id)
     )
     lines = []
-    for customer_id, stored, derived_value, net in rows:
+    for customer_id, stored, derived_value, net, stored_purchases, purchased in rows:
         lines.append(
             f"customer {customer_id}: stored {format_money(stored)}, "
             f"derived {format_money(int(derived_value))}, "
-            f"monthly totals {format_money(int(net or 0))}" + (" (fixed)" if fix else "")
+            f"monthly totals {format_money(int(net or 0))}, "
+            f"total purchases stored {format_money(stored_purchases)}, "
+            f"delivered {format_money(int(purchased))}" + (" (fixed)" if fix else "")
         )
         if fix:
             await rebuild(session, await lock_customer(session, customer_id))

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from custledger.customers.models import Customer
 from custledger.orders.models import Delivery, Order
-from custledger.payments.models import Payment
 
 ORDER_COLUMNS = (
     Order.id,
@@ -156,46 +155,3 @@ async def list_orders(
         query = query.where(tuple_(Order.placed_on, Order.id) < tuple_(*after))
     query = query.order_by(Order.placed_on.desc(), Order.id.desc()).limit(limit + 1)
     return [dict(row) for row in (await session.execute(query)).mappings()]
-
-
-# Purchases: what the customer bought, so neither quotes (and the consumed ones) nor
-# cancelled orders.
-PURCHASE_STATUSES = ("open", "delivered")
-
-
-async def purchases_page(
-    session: AsyncSession,
-    customer_id: int,
-    *,
-    after: tuple[date, int] | None,
-    limit: int,
-) -> list[Row]:
-    query = select(Order.id, Order.number, Order.placed_on, Order.total, Order.status).where(
-        Order.customer_id == customer_id, Order.status.in_(PURCHASE_STATUSES)
-    )
-    if after is not None:
-        query = query.where(tuple_(Order.placed_on, Order.id) < tuple_(*after))
-    query = query.order_by(Order.placed_on.desc(), Order.id.desc()).limit(limit + 1)
-    return [dict(row) for row in (await session.execute(query)).mappings()]
-
-
-async def received_by_order_number(
-    session: AsyncSession, customer_id: int, numbers: Sequence[int]
-) -> dict[int, int]:
-    """Σ received payments of the customer per referenced order number (one grouped query)."""
-    if not numbers:
-        return {}
-    result = await session.execute(
-        select(Payment.order_number, func.sum(Payment.amount))
-        .where(
-            Payment.customer_id == customer_id,
-            Payment.order_number.in_(numbers),
-            Payment.received_on.is_not(None),
-        )
-        .group_by(Payment.order_number)
-    )
-    paid: dict[int, int] = {}
-    for number, amount in result:
-        if number is not None:
-            paid[int(number)] = int(amount or 0)
-    return paid

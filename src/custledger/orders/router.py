@@ -15,6 +15,7 @@ from custledger.kit.idempotency import Idempotent
 from custledger.kit.pagination import Cursor, Page, limit_query
 from custledger.kit.routes import api_router
 from custledger.kit.schemas import MAX_ID, Id
+from custledger.orders import purchases as purchase_history
 from custledger.orders import service
 from custledger.orders.credit import REFUSAL_EXAMPLES
 from custledger.orders.schemas import (
@@ -185,7 +186,10 @@ async def purchases(
     limit: PageSize = 50,
     cursor: Cursor = None,
 ) -> Page[Purchase]:
-    """The customer's purchase history, newest first: open and delivered orders (quotes and
-    cancelled orders are not purchases), each with its payment status from the received
-    payments that reference its number."""
-    return await service.purchases(session, customer_id, limit=limit, cursor=cursor)
+    """The customer's purchase history, newest placed first: every order with something
+    delivered (a purchase's amount is what was delivered; quotes, orders not yet delivered and
+    cancelled remainders are not bought), each with what of it is paid. Received payments,
+    naming an order or not, pay the deliveries oldest first, as the credit report allocates
+    them: the amounts add up to `total_purchases` and the unpaid parts to the debt."""
+    after = service.date_cursor("purchases", cursor)
+    return await purchase_history.history(session, customer_id, after=after, limit=limit)

@@ -108,13 +108,24 @@ class OrderOut(Output):
 
 
 class Purchase(Output):
+    """An order with something delivered: its amount is what was delivered."""
+
     order_id: int
     number: int
     date: dt.date = Field(description="The date the order was placed.")
-    total: Money
-    status: OrderStatus
-    payment_status: PaymentStatus = Field(
-        description="From the received payments that reference the order's number: `paid` "
-        "when they cover the total, `partial` when some was received, else `unpaid`."
+    total: Money = Field(description="The order's total as placed.")
+    delivered_amount: Money = Field(
+        description="The purchase's amount: what was delivered of the order (a cancelled "
+        "remainder is not bought). Σ over the history = the customer's `total_purchases`."
     )
-    paid_amount: Money
+    status: OrderStatus = Field(
+        description="`open`, `delivered` or `cancelled` (after a delivery)."
+    )
+    payment_status: PaymentStatus = Field(
+        description="`paid` when nothing of `delivered_amount` is owed, `partial` when part "
+        "is, `unpaid` when all is. Every received payment, naming an order or not, pays the "
+        "deliveries oldest first (as the credit report), so the history's unpaid parts add up "
+        "to the customer's debt (max(0, −balance))."
+    )
+    paid_amount: Money = Field(description="`delivered_amount` − `unpaid_amount`.")
+    unpaid_amount: Money = Field(description="What of `delivered_amount` is still owed.")

@@ -5,8 +5,9 @@ merge or another terminal; the customer's ``credit_reserved`` (Σ undelivered re
 credit orders) and ``total_purchases`` change in the same transaction, and a delivery moves the
 balance through ``balance.service.move``.
 
-``total_purchases`` is what the customer really bought: the total of every open or delivered
-order, plus what was delivered of an order cancelled half-way (a quote never counts).
+``total_purchases`` is what the customer really bought: Σ of its deliveries (a delivery adds to
+it; an order not yet delivered, a quote or a cancelled remainder never count), the same number as
+the purchase history's amounts (``purchases``).
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from custledger.orders.schemas import (
     DeliveryOut,
     OrderCreate,
     OrderOut,
-    Purchase,
 )
 
 # Delivery types whose goods leave in one go: one delivery of the whole total.
@@ -189,7 +189,7 @@ async def get_order(session: AsyncSession, order_id: int) -> OrderOut:
     return order_out(row, deliveries[order_id])
 
 
-def _date_cursor(kind: str, cursor: str | None) -> tuple[date, int] | None:
+def date_cursor(kind: str, cursor: str | None) -> tuple[date, int] | None:
     key = decode_cursor(kind, cursor, 2)
     if key is None:
         return None
@@ -218,7 +218,7 @@ async def list_orders(
         status=status,
         number=number,
         external_ref=external_ref,
-        after=_date_cursor("orders", cursor),
+        after=date_cursor("orders", cursor),
         limit=limit,
     )
     page, more = rows[:limit], len(rows) > limit
@@ -230,45 +230,6 @@ async def list_orders(
         last = page[-1]
         next_cursor = encode_cursor("orders", [last["placed_on"].isoformat(), last["id"]])
     return Page[OrderOut](items=items, next_cursor=next_cursor)
-
-
-def payment_status(total: int, paid: int) -> str:
-    """Nothing owed (a zero total) counts as paid."""
-    if paid >= total:
-        return "paid"
-    return "partial" if paid > 0 else "unpaid"
-
-
-async def purchases(
-    session: AsyncSession, customer_id: int, *, limit: int, cursor: str | None
-) -> Page[Purchase]:
-    after = _date_cursor("purchases", cursor)
-    if not await repository.customer_exists(session, customer_id):
-        raise NotFound(f"No customer with id {customer_id}.", type="customer-not-found")
-    rows = await repository.purchases_page(session, customer_id, after=after, limit=limit)
-    page, more = rows[:limit], len(rows) > limit
-    paid = await repository.received_by_order_number(
-        session, customer_id, [row["number"] for row in page]
-    )
-    items = []
-    for row in page:
-        paid_amount = paid.get(row["number"], 0)
-        items.append(
-            Purchase(
-                order_id=row["id"],
-                number=row["number"],
-                date=row["placed_on"],
-                total=format_money(row["total"]),
-                status=row["status"],
-                payment_status=payment_status(row["total"], paid_amount),
-                paid_amount=format_money(paid_amount),
-            )
-        )
-    next_cursor = None
-    if more and page:
-        last = page[-1]
-        next_cursor = encode_cursor("purchases", [last["placed_on"].isoformat(), last["id"]])
-    return Page[Purchase](items=items, next_cursor=next_cursor)
 
 
 # --- creating --------------------------------------------------------------------------
@@ -356,10 +317,8 @@ async def place_order(
         },
         data.number,
     )
-    if data.kind == "order":
-        customer.total_purchases += data.total
-        if data.payment_terms == "credit":
-            customer.credit_reserved += data.total
+    if data.kind == "order" and data.payment_terms == "credit":
+        customer.credit_reserved += data.total
     await session.flush()
     await audit.record(
         session,
@@ -461,6 +420,7 @@ async def deliver_locked(
             created_at=clock.now(),
         )
         session.add(delivery)
+        # The balance and total_purchases.
         await balance.move(session, customer, delivered_on, delivered=amount)
         if order.payment_terms == "credit":
             customer.credit_reserved -= amount
@@ -496,18 +456,15 @@ async def cancel(session: AsyncSession, principal: Principal, order_id: int) -> 
     """Cancel a quote, or what is still undelivered of an open order.
 
     Deliveries already made stay (they were debited and the goods are gone): the remainder
-    leaves the credit reservation and ``total_purchases``, what was delivered stays in both
-    the balance and ``total_purchases``.
+    leaves the credit reservation; what was delivered stays in the balance and in
+    ``total_purchases``, which the remainder never entered.
     """
     customer, order = await _lock(session, order_id)
     if order.status not in ("quote", "open"):
         raise illegal_transition(order, order.status, "cancelled")
     before, customer_before = snapshot(order), customer_totals(customer)
-    if order.status == "open":
-        remainder = order.total - order.delivered_amount
-        customer.total_purchases -= remainder
-        if order.payment_terms == "credit":
-            customer.credit_reserved -= remainder
+    if order.status == "open" and order.payment_terms == "credit":
+        customer.credit_reserved -= order.total - order.delivered_amount
     customer_change = {"before": customer_before, "after": customer_totals(customer)}
     return await _close(
         session,

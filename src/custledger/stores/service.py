@@ -11,6 +11,19 @@ from custledger.stores import repository
 from custledger.stores.models import Store
 
 DEFAULT_STORE_CODE = "MAIN"
+QUICK_SALE_PREFIX = "Quick sale — "
+
+
+def quick_sale_name(store_name: str) -> str:
+    """The hidden walk-in customer's name, derived from its store's: always within the customer
+    name column (a store name may be as long as that column, the prefix would not fit beside
+    it), shortened with an ellipsis when it has to be."""
+    width = getattr(Customer.__table__.c.name.type, "length", None)
+    assert isinstance(width, int)
+    name = QUICK_SALE_PREFIX + store_name
+    if len(name) <= width:
+        return name
+    return name[: width - 1] + "…"
 
 
 def snapshot(store: Store) -> dict[str, object]:
@@ -29,7 +42,7 @@ async def create_store(
     quick_sale = Customer(
         store_id=store.id,
         is_quick_sale=True,
-        name=f"Quick sale — {name}",
+        name=quick_sale_name(name),
         sort_name="",
         search_text="",
     )
@@ -66,6 +79,11 @@ async def rename_store(session: AsyncSession, store_id: int, name: str, actor_id
     store = await get_store(session, store_id)
     before = snapshot(store)
     store.name = name
+    if store.quick_sale_customer_id is not None:
+        # The walk-in customer carries the store's name: it follows a rename.
+        quick_sale = await session.get(Customer, store.quick_sale_customer_id)
+        if quick_sale is not None:
+            quick_sale.name = quick_sale_name(name)
     await session.flush()
     await audit.record(
         session,

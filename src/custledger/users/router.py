@@ -6,7 +6,7 @@ from fastapi import Response
 
 from custledger.auth.dependencies import Owner
 from custledger.kit.db import Session
-from custledger.kit.errors import problems
+from custledger.kit.errors import PROBLEM_JSON, problems
 from custledger.kit.routes import api_router
 from custledger.kit.schemas import Id
 from custledger.users import service
@@ -22,6 +22,25 @@ from custledger.users.schemas import (
 )
 
 router = api_router(tags=["users"])
+
+LAST_OWNER_RESPONSES = problems(403, 404, 409)
+LAST_OWNER_RESPONSES[409] = {
+    **LAST_OWNER_RESPONSES[409],
+    "description": "`last-owner`: the change would leave no active owner",
+    "content": {
+        PROBLEM_JSON: {
+            "schema": {"$ref": "#/components/schemas/Problem"},
+            "example": {
+                "type": "last-owner",
+                "title": "Last owner",
+                "status": 409,
+                "detail": "Rosa is the last active owner: nobody could manage users, stores or "
+                "merges any more. Make another user an owner first.",
+                "user_id": 1,
+            },
+        }
+    },
+}
 
 
 @router.get("/users", operation_id="users-list", responses=problems(403))
@@ -52,8 +71,10 @@ async def get_user(user_id: Id, session: Session, _owner: Owner) -> UserOut:
     return UserOut.model_validate(await service.get_principal(session, user_id, service.USER))
 
 
-@router.patch("/users/{user_id}", operation_id="users-update", responses=problems(403, 404))
+@router.patch("/users/{user_id}", operation_id="users-update", responses=LAST_OWNER_RESPONSES)
 async def update_user(user_id: Id, body: UserPatch, session: Session, owner: Owner) -> UserOut:
+    """Change a user. The last active owner can be neither demoted (role or permissions without
+    `owner`) nor deactivated: 409 `last-owner`."""
     row = await service.get_principal(session, user_id, service.USER)
     await service.update_principal(
         session,

@@ -150,6 +150,9 @@ async def update_principal(
     rotate_secret: bool = False,
 ) -> str | None:
     """Apply a change; returns the new secret when one was rotated."""
+    guard = row.kind == USER and (role is not None or permissions is not None or active is False)
+    if guard:
+        owners = await lock_active_owners(session)
     before = snapshot(row)
     allowed = USER_ROLES if row.kind == USER else CLIENT_ROLES
     if role is not None and role not in allowed:
@@ -165,6 +168,9 @@ async def update_principal(
         row.store_id = await _store_id(session, store_id)
     if active is not None:
         row.active = active
+    losing_an_owner = guard and row.id in owners and not (row.active and is_owner(row))
+    if losing_an_owner and not owners - {row.id}:
+        raise last_owner(row)
     secret = None
     if password is not None:
         row.password_hash = hash_secret(password)
@@ -189,3 +195,33 @@ async def update_principal(
 
 def is_owner(row: PrincipalRow) -> bool:
     return Permission.OWNER in row.permissions
+
+
+def last_owner(row: PrincipalRow) -> Conflict:
+    return Conflict(
+        f"{row.name} is the last active owner: nobody could manage users, stores or merges "
+        "any more. Make another user an owner first.",
+        type="last-owner",
+        title="Last owner",
+        user_id=row.id,
+    )
+
+
+async def lock_active_owners(session: AsyncSession) -> set[int]:
+    """The ids of the active users holding ``owner``, every active user's row locked (in id
+    order) until the transaction ends.
+
+    Each change that could take ownership away takes these locks first, so two owners demoting
+    each other at once are serialised: the second sees the first's change (PostgreSQL re-reads
+    a row it waited for) and is refused. Every active user is locked, not only the owners, as
+    the permissions are a JSON list no portable WHERE can read; the table is small. SQLite
+    serialises writers anyway. The rows are refreshed: a change is judged on what is stored.
+    """
+    rows = await session.scalars(
+        select(PrincipalRow)
+        .where(PrincipalRow.kind == USER, PrincipalRow.active.is_(True))
+        .order_by(PrincipalRow.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {r.id for r in rows if is_owner(r)}
