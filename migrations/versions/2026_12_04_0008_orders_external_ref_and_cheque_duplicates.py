@@ -11,7 +11,7 @@ collide in a unique index), so the migration cannot fail on them. Decision:
 docs/decisions/orders.md.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-04
 """
 
@@ -23,7 +23,7 @@ from alembic import op
 from custledger.payments.cheques import duplicate_key
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
