@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
@@ -16,7 +16,7 @@ from custledger import __version__
 from custledger.auth.router import router as auth_router
 from custledger.config import get_settings
 from custledger.customers.router import router as customers_router
-from custledger.kit import logs
+from custledger.kit import logs, metrics
 from custledger.kit.db import get_database
 from custledger.kit.errors import install_error_handlers, problem_response
 from custledger.kit.idempotency import install_replay_handler
@@ -125,9 +125,22 @@ def create_app() -> FastAPI:
             )
         return JSONResponse({"status": "ready"})
 
+    metrics_networks = metrics.allowed_networks(settings)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics_endpoint(request: Request) -> Response:
+        """Prometheus text format; only when enabled, and only to the allowed addresses (a 404
+        for anyone else, as for a path that does not exist)."""
+        host = request.client.host if request.client else None
+        if not settings.metrics_enabled or not metrics.is_allowed(host, metrics_networks):
+            return problem_response(request, 404, "not-found", "Not found", "Not Found")
+        return await metrics.metrics_response(request)
+
     if FRONTEND_DIST.is_dir():
         app.mount("/", StaticFiles(directory=FRONTEND_DIST, html=True), name="frontend")
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.metrics_enabled:
+        app.add_middleware(metrics.RequestMetrics)
     app.add_middleware(RequestContext)
     return app

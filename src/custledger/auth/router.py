@@ -4,13 +4,14 @@ import base64
 import binascii
 from typing import Annotated
 
-from fastapi import Form, Header, Response
+from fastapi import Form, Header, Request, Response
 
 from custledger.auth import service, tokens
 from custledger.auth.dependencies import CurrentPrincipal
 from custledger.auth.models import PrincipalRow
 from custledger.auth.schemas import Me, StoreRef, Token
 from custledger.config import get_settings
+from custledger.kit import ratelimit
 from custledger.kit.db import Session
 from custledger.kit.errors import DomainError, problems
 from custledger.kit.routes import api_router
@@ -44,6 +45,7 @@ def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
     openapi_extra={"security": []},
 )
 async def token(
+    request: Request,
     session: Session,
     response: Response,
     grant_type: Annotated[str, Form(max_length=40)],
@@ -56,6 +58,9 @@ async def token(
 ) -> Token:
     """OAuth2 token endpoint: `password` grant for users, `client_credentials` for POS terminals
     (credentials in the form or as HTTP Basic)."""
+    # No principal yet: the budget is the client address's (a flood of guesses never reaches
+    # the password hashing); failed attempts per principal are throttled as well (service).
+    ratelimit.addresses().check(request.client.host if request.client else "", "address")
     row: PrincipalRow
     if grant_type == "password":
         row = await service.login_user(session, username or "", password or "")

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from custledger.kit import metrics
 from custledger.kit.jsonutil import dumps
 
 log = logging.getLogger("custledger.errors")
@@ -123,21 +124,49 @@ _DESCRIPTIONS = {
     413: "Request body too large",
     422: "Invalid input; `errors` names the fields",
     428: "`If-Match` is required",
-    429: "Too many attempts; retry after `Retry-After` seconds",
+    429: "Over the principal's request budget (`rate-limited`), or too many failed logins "
+    "(`login-throttled`); retry after `Retry-After` seconds",
     503: "The database is unavailable or too slow; retry later",
 }
 
 
+_EXAMPLES: dict[int, dict[str, Any]] = {
+    429: {
+        "type": "rate-limited",
+        "title": "Rate limited",
+        "status": 429,
+        "detail": "Too many requests for this principal: over its budget of 20 a second "
+        "(bursts of 100). Retry after 1 s.",
+        "request_id": "4f1c2a9e0b7d4e2f",
+        "retry_after": 1,
+    },
+}
+_HEADERS: dict[int, dict[str, Any]] = {
+    429: {
+        "Retry-After": {
+            "description": "Seconds to wait before the next request.",
+            "schema": {"type": "integer", "minimum": 1, "example": 1},
+        }
+    },
+}
+
+
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The ``responses=`` of a route: each listed status documented as a problem."""
-    return {
-        status: {
+    """The ``responses=`` of a route: each listed status documented as a problem. Every
+    route may answer 401, 422, 429 (the request budget) and 503."""
+    documented: dict[int | str, dict[str, Any]] = {}
+    for status in sorted({401, 422, 429, 503, *statuses}):
+        content: dict[str, Any] = {"schema": {"$ref": "#/components/schemas/Problem"}}
+        if status in _EXAMPLES:
+            content["example"] = _EXAMPLES[status]
+        documented[status] = {
             "model": Problem,
             "description": _DESCRIPTIONS.get(status, "Error"),
-            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            "content": {PROBLEM_JSON: content},
         }
-        for status in sorted({401, 422, 503, *statuses})
-    }
+        if status in _HEADERS:
+            documented[status]["headers"] = _HEADERS[status]
+    return documented
 
 
 def problem_response(
@@ -193,6 +222,14 @@ def _is_unavailable(exc: BaseException) -> bool:
             or "canceling statement" in str(exc.orig)
         )
     return False
+
+
+def _is_statement_timeout(exc: BaseException) -> bool:
+    """A statement cancelled by ``statement_timeout`` (SQLSTATE 57014)."""
+    orig = getattr(exc, "orig", None)
+    return str(getattr(orig, "sqlstate", None) or "") == "57014" or (
+        orig is not None and "QueryCanceled" in type(orig).__name__
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -263,6 +300,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_unexpected(request: Request, exc: Exception) -> Response:
         if _is_unavailable(exc):
             log.warning("database unavailable: %s", type(exc).__name__)
+            if _is_statement_timeout(exc):
+                metrics.statement_timeout()
             return problem_response(
                 request,
                 503,
