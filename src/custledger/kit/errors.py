@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
 from custledger.kit import metrics
 from custledger.kit.jsonutil import dumps
@@ -135,8 +136,8 @@ _EXAMPLES: dict[int, dict[str, Any]] = {
         "type": "rate-limited",
         "title": "Rate limited",
         "status": 429,
-        "detail": "Too many requests for this principal: over its budget of 20 a second "
-        "(bursts of 100). Retry after 1 s.",
+        "detail": "Too many requests for this principal: over its budget of 5 a second "
+        "(bursts of 20). Retry after 1 s.",
         "request_id": "4f1c2a9e0b7d4e2f",
         "retry_after": 1,
     },
@@ -232,6 +233,16 @@ def _is_statement_timeout(exc: BaseException) -> bool:
     )
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the request's path answers (only computed for a 405)."""
+    scope = {"type": "http", "path": request.url.path, "method": "", "root_path": ""}
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, BaseRoute) and route.matches(scope)[0] != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     async def on_domain(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, DomainError)
@@ -282,9 +293,12 @@ def install_error_handlers(app: FastAPI) -> None:
         }.get(exc.status_code, f"http-{exc.status_code}")
         title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")
         detail = exc.detail if isinstance(exc.detail, str) else title
-        return problem_response(
-            request, exc.status_code, slug, title, detail, headers=dict(exc.headers or {})
-        )
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # The route that answered knows only its own method (the routes of one path are
+            # separate entries of a flat list): `Allow` lists every route of the path.
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return problem_response(request, exc.status_code, slug, title, detail, headers=headers)
 
     async def on_integrity(request: Request, exc: Exception) -> Response:
         log.warning("integrity error: %s", type(exc).__name__)
