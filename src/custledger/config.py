@@ -40,8 +40,8 @@ class Settings(BaseSettings):
     # bucket of `burst` requests refilled at `per_second`; a till searching on every pause in
     # typing asks about 2 a second. The token endpoint has a budget per client address.
     rate_limit: bool = True
-    rate_limit_per_second: float = Field(default=20.0, gt=0)
-    rate_limit_burst: int = Field(default=100, ge=1)
+    rate_limit_per_second: float = Field(default=5.0, gt=0)
+    rate_limit_burst: int = Field(default=20, ge=1)
     login_rate_limit_per_second: float = Field(default=5.0, gt=0)
     login_rate_limit_burst: int = Field(default=50, ge=1)
     # GET /metrics (Prometheus text): off unless enabled, and then only for these addresses

@@ -4,6 +4,7 @@ endpoint, per client address; over it a 429 `rate-limited` problem with `Retry-A
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -70,18 +71,21 @@ def test_buckets_idle_long_enough_to_be_full_are_dropped() -> None:
 async def test_a_principal_over_its_budget_gets_429_and_others_do_not(
     client: httpx.AsyncClient, owner, make_actor, limits: None
 ) -> None:
-    ratelimit.set_limiters(Limiter(rate=1.0, burst=3), None)
+    ratelimit.set_limiters(Limiter(rate=0.5, burst=3), None)
     clerk = await make_actor("clerk")
     for _ in range(3):
         r = await client.get(f"{API}/customers", headers=owner.headers)
         assert r.status_code == 200, r.text
+    started = time.monotonic()
     refused = await client.get(f"{API}/customers", headers=owner.headers)
     assert refused.status_code == 429
+    # Held before it is answered: a client that ignores Retry-After gets one a second.
+    assert time.monotonic() - started >= ratelimit.HOLD_SECONDS * 0.95
     assert refused.headers["content-type"] == "application/problem+json"
-    assert refused.headers["retry-after"] == "1"
+    assert refused.headers["retry-after"] == "2"  # one token back in 2 s
     problem = refused.json()
     assert problem["type"] == "rate-limited"
-    assert problem["retry_after"] == 1
+    assert problem["retry_after"] == 2
     # Another principal's budget is its own.
     assert (await client.get(f"{API}/customers", headers=clerk.headers)).status_code == 200
     # A write is refused the same way, and nothing is written.

@@ -3,22 +3,30 @@
 A token bucket per key, in the worker's memory: ``burst`` requests at once, refilled at
 ``rate`` per second. Taking a token is a dictionary lookup and a little arithmetic, with no
 database round trip; a request over the budget is refused with a 429 ``rate-limited`` problem
-and ``Retry-After`` before its principal is even read from the database. The buckets are per
-worker (docs/decisions/operations.md).
+and ``Retry-After`` before its principal is even read from the database, and the refusal is
+held for ``HOLD_SECONDS`` first. The buckets are per worker (docs/decisions/operations.md).
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from collections.abc import Hashable
 
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+
 from custledger.config import get_settings
 from custledger.kit import metrics
-from custledger.kit.errors import TooManyRequests
+from custledger.kit.errors import TooManyRequests, problem_response
 
 # Idle buckets are full again after burst / rate seconds: dropping them then loses nothing.
 SWEEP_EVERY = 4096
+# A refusal is answered after this long: a client that ignores Retry-After and asks again at
+# once gets one answer a second per connection, instead of as many 429s as a worker can write
+# (each costs the worker what a bare request costs). The wait holds no session or connection.
+HOLD_SECONDS = 1.0
 
 
 class RateLimited(TooManyRequests):
@@ -104,3 +112,20 @@ def set_limiters(principals: Limiter | None, addresses: Limiter | None) -> None:
     """Replace the worker's limiters (None: built again from the settings on next use)."""
     global _principals, _addresses
     _principals, _addresses = principals, addresses
+
+
+def install_rate_limit_handler(app: FastAPI) -> None:
+    async def on_rate_limited(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RateLimited)
+        await asyncio.sleep(HOLD_SECONDS)
+        return problem_response(
+            request,
+            exc.status,
+            exc.problem_type,
+            exc.problem_title,
+            exc.detail,
+            headers=exc.headers,
+            **exc.extensions,
+        )
+
+    app.add_exception_handler(RateLimited, on_rate_limited)
