@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export CUSTLEDGER_TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test lint typecheck test-sqlite test-postgres install bench clean
+.PHONY: run test lint typecheck test-sqlite test-postgres install bench fuzz clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -45,3 +45,10 @@ clean:
 # docs/performance.md. BENCH_ARGS="--scale small" for a quick dry run of the tooling.
 bench: install
 	nice -n 10 $(PY) -m bench.run $(BENCH_ARGS)
+
+# Schemathesis against a real server on a fresh PostgreSQL database: 100 cases per operation as
+# an owner, a manager, a clerk and a POS client, the stateful phase over the document's links,
+# the cheque batch with its own generator. Never part of `make test`; minutes. See
+# docs/reliability.md. FUZZ_ARGS="--examples 10" for a quick pass.
+fuzz: install
+	nice -n 10 $(PY) -m tests.fuzz.deep $(FUZZ_ARGS)

@@ -20,7 +20,9 @@ from custledger.kit import logs, metrics
 from custledger.kit.db import get_database
 from custledger.kit.errors import install_error_handlers, problem_response
 from custledger.kit.idempotency import install_replay_handler
+from custledger.kit.links import install_links
 from custledger.kit.middleware import BodyLimit, RequestContext
+from custledger.kit.ratelimit import install_rate_limit_handler
 from custledger.kit.routes import API_PREFIX, add_routes
 from custledger.merge.router import router as merge_router
 from custledger.orders.router import router as orders_router
@@ -88,6 +90,8 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
     install_replay_handler(app)
+    install_links(app)
+    install_rate_limit_handler(app)
 
     add_routes(
         app,
