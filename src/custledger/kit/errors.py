@@ -199,6 +199,14 @@ def _location(loc: tuple[Any, ...]) -> tuple[str, str]:
 def _is_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, (OperationalError, PoolTimeout, ConnectionError, TimeoutError, OSError)):
         return True
+    if not isinstance(exc, DBAPIError) and isinstance(exc.__cause__, Exception):
+        # A connection refused while the pool opens it ("sorry, too many clients already")
+        # reaches us as the driver adapter's own error, not wrapped in DBAPIError: judge the
+        # driver's error under it.
+        cause = exc.__cause__
+        return str(getattr(cause, "sqlstate", None) or "")[:2] in {"08", "53", "57"} or (
+            _is_unavailable(cause)
+        )
     if isinstance(exc, DBAPIError):
         if exc.connection_invalidated:
             return True
