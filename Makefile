@@ -47,8 +47,15 @@ bench: install
 	nice -n 10 $(PY) -m bench.run $(BENCH_ARGS)
 
 # Schemathesis against a real server on a fresh PostgreSQL database: 100 cases per operation as
-# an owner, a manager, a clerk and a POS client, the stateful phase over the document's links,
-# the cheque batch with its own generator. Never part of `make test`; minutes. See
-# docs/reliability.md. FUZZ_ARGS="--examples 10" for a quick pass.
+# an owner, a manager, a clerk and a POS client (one run per principal, side by side, each with
+# its own server and database), the stateful phase over the document's links, the cheque batch
+# with its own generator. Never part of `make test`; minutes. See docs/reliability.md.
+# FUZZ_ARGS="--examples 10" for a quick pass.
+FUZZ_ROLES ?= owner manager clerk pos
 fuzz: install
-	nice -n 10 $(PY) -m tests.fuzz.deep $(FUZZ_ARGS)
+	@mkdir -p var/fuzz
+	@pids=""; for role in $(FUZZ_ROLES); do \
+	  nice -n 10 $(PY) -m tests.fuzz.deep --roles $$role $(FUZZ_ARGS) > var/fuzz-$$role.log 2>&1 & \
+	  pids="$$pids $$!"; done; \
+	rc=0; for pid in $$pids; do wait $$pid || rc=1; done; \
+	cat var/fuzz/summary-*.json; exit $$rc

@@ -18,8 +18,9 @@
    cheque, and any refusal must leave the customer's payments as they were.
 
 Prints the figures (cases, failures, seconds) and writes them to
-``var/fuzz/summary.json``; exits non-zero on any failure. Loopback only; the database is
-dropped at the end.
+``var/fuzz/summary-<roles>.json``; exits non-zero on any failure. ``--roles pos`` runs one
+principal: four runs of one role each, side by side, finish sooner on a busy machine.
+Loopback only; the database is dropped at the end.
 """
 
 from __future__ import annotations
@@ -418,7 +419,8 @@ def main() -> None:
     )
     asyncio.run(_admin(f'CREATE DATABASE "{database}"'))
     server = None
-    log = (OUT / "server.log").open("w")
+    label = args.roles.replace(",", "-")
+    log = (OUT / f"server-{label}.log").open("w")
     try:
         cli(env, "migrate")
         # Small ids are drawn most often: spare users take them, so a generated
@@ -446,7 +448,7 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("the server did not start; see var/fuzz/server.log") from None
+                    raise SystemExit("the server did not start: var/fuzz/server-*.log") from None
                 time.sleep(0.5)
         role_tokens = tokens(base, client)
         seed(base, role_tokens["owner"])
@@ -471,7 +473,7 @@ def main() -> None:
             "readyz_after": health,
             "seconds": round(time.monotonic() - started, 1),
         }
-        (OUT / "summary.json").write_text(json.dumps(summary, indent=2))
+        (OUT / f"summary-{label}.json").write_text(json.dumps(summary, indent=2))
         print(json.dumps(summary, indent=2))
         failed = any(run["exit_code"] != 0 for run in runs) or bool(batches["failures"])
         sys.exit(1 if failed else 0)
