@@ -7,7 +7,7 @@ PORT ?= 8000
 export CUSTLEDGER_TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 
 .PHONY: run test lint typecheck test-sqlite test-postgres test-frontend frontend api-types \
-	install bench clean
+	install bench fuzz clean
 
 # The React app in frontend/ (Node 20 and npm). Until frontend/package.json exists the front-end
 # targets say so and succeed, and `make run` serves the API alone.
@@ -87,3 +87,17 @@ clean:
 # docs/performance.md. BENCH_ARGS="--scale small" for a quick dry run of the tooling.
 bench: install
 	nice -n 10 $(PY) -m bench.run $(BENCH_ARGS)
+
+# Schemathesis against a real server on a fresh PostgreSQL database: 100 cases per operation as
+# an owner, a manager, a clerk and a POS client (one run per principal, side by side, each with
+# its own server and database), the stateful phase over the document's links, the cheque batch
+# with its own generator. Never part of `make test`; minutes. See docs/reliability.md.
+# FUZZ_ARGS="--examples 10" for a quick pass.
+FUZZ_ROLES ?= owner manager clerk pos
+fuzz: install
+	@mkdir -p var/fuzz
+	@pids=""; for role in $(FUZZ_ROLES); do \
+	  nice -n 10 $(PY) -m tests.fuzz.deep --roles $$role $(FUZZ_ARGS) > var/fuzz-$$role.log 2>&1 & \
+	  pids="$$pids $$!"; done; \
+	rc=0; for pid in $$pids; do wait $$pid || rc=1; done; \
+	cat var/fuzz/summary-*.json; exit $$rc

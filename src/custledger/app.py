@@ -6,7 +6,7 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
@@ -16,11 +16,13 @@ from custledger.auth.router import router as auth_router
 from custledger.config import get_settings
 from custledger.customers.router import router as customers_router
 from custledger.frontend import FrontendFiles
-from custledger.kit import logs
+from custledger.kit import logs, metrics
 from custledger.kit.db import get_database
 from custledger.kit.errors import install_error_handlers, problem_response
 from custledger.kit.idempotency import install_replay_handler
+from custledger.kit.links import install_links
 from custledger.kit.middleware import BodyLimit, RequestContext
+from custledger.kit.ratelimit import install_rate_limit_handler
 from custledger.kit.routes import API_PREFIX, add_routes
 from custledger.merge.router import router as merge_router
 from custledger.orders.router import router as orders_router
@@ -105,6 +107,8 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
     install_replay_handler(app)
+    install_links(app)
+    install_rate_limit_handler(app)
 
     add_routes(
         app,
@@ -143,9 +147,22 @@ def create_app() -> FastAPI:
             )
         return JSONResponse({"status": "ready"})
 
+    metrics_networks = metrics.allowed_networks(settings)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics_endpoint(request: Request) -> Response:
+        """Prometheus text format; only when enabled, and only to the allowed addresses (a 404
+        for anyone else, as for a path that does not exist)."""
+        host = request.client.host if request.client else None
+        if not settings.metrics_enabled or not metrics.is_allowed(host, metrics_networks):
+            return problem_response(request, 404, "not-found", "Not found", "Not Found")
+        return await metrics.metrics_response(request)
+
     # The front end's paths never reach the router; the API's never reach the files.
     app.add_middleware(FrontendFiles, directory=settings.frontend_path, routes=app.router.routes)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.metrics_enabled:
+        app.add_middleware(metrics.RequestMetrics)
     app.add_middleware(RequestContext)
     if settings.cors_origin_list:
         # Outermost, so a preflight is answered before the body limit and a refusal still

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -19,6 +21,7 @@ from custledger.kit.errors import DomainError
 
 app = typer.Typer(help="custledger: the customer ledger of a retail chain.", no_args_is_help=True)
 T = TypeVar("T")
+METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def _run_in_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -72,6 +75,11 @@ def serve(
     import logging
 
     import uvicorn
+
+    if get_settings().metrics_enabled and workers > 1 and not os.environ.get(METRICS_DIR):
+        # Each worker writes its figures to files there; /metrics sums every worker's. A fresh
+        # folder per start: files of an earlier run would be counted again.
+        os.environ[METRICS_DIR] = tempfile.mkdtemp(prefix="custledger-metrics-")
 
     from custledger.frontend import describe
     from custledger.kit import logs

@@ -43,6 +43,18 @@ class Settings(BaseSettings):
     # Origins (comma separated, e.g. ``https://loja.example.com``) whose pages may call the API
     # from a browser. Empty: no CORS headers at all (the front end is served same-origin).
     cors_origins: str = ""
+    # Fair limits (kit/ratelimit.py): each principal's request budget in each worker, a token
+    # bucket of `burst` requests refilled at `per_second`; a till searching on every pause in
+    # typing asks about 2 a second. The token endpoint has a budget per client address.
+    rate_limit: bool = True
+    rate_limit_per_second: float = Field(default=50.0, gt=0)
+    rate_limit_burst: int = Field(default=500, ge=1)
+    login_rate_limit_per_second: float = Field(default=50.0, gt=0)
+    login_rate_limit_burst: int = Field(default=200, ge=1)
+    # GET /metrics (Prometheus text): off unless enabled, and then only for these addresses
+    # (comma separated IPs or networks).
+    metrics_enabled: bool = False
+    metrics_allow: str = "127.0.0.1,::1"
 
     @field_validator("timezone")
     @classmethod

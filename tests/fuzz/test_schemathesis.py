@@ -176,6 +176,8 @@ async def test_unsupported_method_is_405(
         assert r.status_code == 405, (method, url, r.status_code)
         assert r.headers["content-type"] == "application/problem+json"
         assert r.json()["type"] == "method-not-allowed"
+        # `Allow` lists every method of the path, not only the first route's.
+        assert set(r.headers["allow"].split(", ")) == PATHS[path], (method, url)
 
 
 _ACTORS: dict[tuple[int, str], Actor] = {}

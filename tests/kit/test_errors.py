@@ -96,3 +96,26 @@ async def test_database_outage_is_a_503_problem(app, owner):
     assert r.json()["type"] == "service-unavailable"
     assert "Traceback" not in r.text
     assert ready.status_code == 503
+
+
+def test_a_connection_refused_for_too_many_clients_is_an_outage() -> None:
+    """PostgreSQL at max_connections: the pool's connect raises the asyncpg adapter's Error
+    with asyncpg's TooManyConnectionsError under it (not a DBAPIError): a 503, not a 500."""
+    from asyncpg.exceptions import TooManyConnectionsError
+    from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_dbapi
+
+    from custledger.kit.errors import _is_unavailable
+
+    refused = TooManyConnectionsError("sorry, too many clients already")
+    try:
+        try:
+            raise refused
+        except TooManyConnectionsError as driver_error:
+            raise AsyncAdapt_asyncpg_dbapi.Error(str(driver_error)) from driver_error
+    except AsyncAdapt_asyncpg_dbapi.Error as adapted:
+        assert _is_unavailable(adapted)
+    assert not _is_unavailable(ValueError("a bug"))
+    try:
+        raise RuntimeError("wrapped bug") from ValueError("inner")
+    except RuntimeError as bug:
+        assert not _is_unavailable(bug)

@@ -2774,6 +2774,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -2835,6 +2857,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2915,6 +2959,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -2962,6 +3028,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3031,13 +3119,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many attempts; retry after `Retry-After` seconds */
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3114,6 +3214,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -3187,6 +3309,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3267,6 +3411,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -3337,6 +3503,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -3399,6 +3587,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3475,6 +3685,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -3545,6 +3777,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3639,6 +3893,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3742,6 +4018,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -3817,6 +4115,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3910,6 +4230,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -3996,6 +4338,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -4073,6 +4437,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4166,6 +4552,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -4256,6 +4664,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -4334,6 +4764,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -4404,6 +4856,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4484,6 +4958,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4570,6 +5066,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -4638,6 +5156,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4728,6 +5268,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -4798,6 +5360,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4887,6 +5471,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -4970,6 +5576,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5063,6 +5691,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -5133,6 +5783,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5217,6 +5889,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5320,6 +6014,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -5384,6 +6100,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5456,6 +6194,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5546,6 +6306,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -5593,6 +6375,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5667,6 +6471,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5747,6 +6573,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -5804,6 +6652,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5881,6 +6751,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable or too slow; retry later */
             503: {
                 headers: {
@@ -5951,6 +6843,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6047,6 +6961,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };

@@ -15,6 +15,7 @@ from custledger.auth.models import PrincipalRow
 from custledger.auth.principal import Principal
 from custledger.auth.roles import Permission
 from custledger.config import get_settings
+from custledger.kit import ratelimit
 from custledger.kit.db import Prepared, Session
 from custledger.kit.errors import Forbidden, Unauthorized
 
@@ -60,6 +61,8 @@ async def current_principal(
     session: Session, authorization: Annotated[str | None, Depends(oauth2)]
 ) -> Principal:
     principal_id = tokens.principal_id_of(get_settings(), _bearer(authorization))
+    # The budget is the token's subject's, taken before the database is asked anything.
+    ratelimit.principals().check(principal_id, "principal")
     row = await _PRINCIPAL.first(session, {"principal_id": principal_id})
     if row is None or not row["active"]:
         raise Unauthorized(

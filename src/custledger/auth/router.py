@@ -4,7 +4,7 @@ import base64
 import binascii
 from typing import Annotated
 
-from fastapi import Form, Header, Response
+from fastapi import Form, Header, Request, Response
 
 from custledger import __version__
 from custledger.auth import service, tokens
@@ -12,7 +12,7 @@ from custledger.auth.dependencies import CurrentPrincipal
 from custledger.auth.models import PrincipalRow
 from custledger.auth.schemas import Me, StoreRef, Token
 from custledger.config import get_settings
-from custledger.kit import clock
+from custledger.kit import clock, ratelimit
 from custledger.kit.db import Session
 from custledger.kit.errors import DomainError, problems
 from custledger.kit.routes import api_router
@@ -46,6 +46,7 @@ def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
     openapi_extra={"security": []},
 )
 async def token(
+    request: Request,
     session: Session,
     response: Response,
     grant_type: Annotated[str, Form(max_length=40)],
@@ -58,6 +59,9 @@ async def token(
 ) -> Token:
     """OAuth2 token endpoint: `password` grant for users, `client_credentials` for POS terminals
     (credentials in the form or as HTTP Basic)."""
+    # No principal yet: the budget is the client address's (a flood of guesses never reaches
+    # the password hashing); failed attempts per principal are throttled as well (service).
+    ratelimit.addresses().check(request.client.host if request.client else "", "address")
     row: PrincipalRow
     if grant_type == "password":
         row = await service.login_user(session, username or "", password or "")

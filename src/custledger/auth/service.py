@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from custledger.auth.models import PrincipalRow
 from custledger.auth.passwords import verify_secret
-from custledger.kit import clock
+from custledger.kit import clock, metrics
 from custledger.kit.errors import TooManyRequests, Unauthorized
 
 FREE_ATTEMPTS = 5
@@ -30,6 +30,7 @@ def _check_throttle(row: PrincipalRow) -> None:
     now = clock.now()
     if row.throttled_until is not None and row.throttled_until > now:
         wait = int((row.throttled_until - now).total_seconds()) + 1
+        metrics.login_throttled()
         raise TooManyRequests(
             "Too many failed attempts. Wait before trying again.",
             type="login-throttled",
@@ -53,6 +54,7 @@ async def _login(
             if excess >= 0:
                 delay = min(FIRST_DELAY * (2**excess), MAX_DELAY)
                 row.throttled_until = clock.now() + delay
+                metrics.login_throttle_started()
         # Committed even though the request fails: the count must survive the refusal.
         await session.commit()
         raise _refused()

@@ -12,7 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
+from custledger.kit import metrics
 from custledger.kit.jsonutil import dumps
 
 log = logging.getLogger("custledger.errors")
@@ -123,21 +125,49 @@ _DESCRIPTIONS = {
     413: "Request body too large",
     422: "Invalid input; `errors` names the fields",
     428: "`If-Match` is required",
-    429: "Too many attempts; retry after `Retry-After` seconds",
+    429: "Over the principal's request budget (`rate-limited`), or too many failed logins "
+    "(`login-throttled`); retry after `Retry-After` seconds",
     503: "The database is unavailable or too slow; retry later",
 }
 
 
+_EXAMPLES: dict[int, dict[str, Any]] = {
+    429: {
+        "type": "rate-limited",
+        "title": "Rate limited",
+        "status": 429,
+        "detail": "Too many requests for this principal: over its budget of 5 a second "
+        "(bursts of 20). Retry after 1 s.",
+        "request_id": "4f1c2a9e0b7d4e2f",
+        "retry_after": 1,
+    },
+}
+_HEADERS: dict[int, dict[str, Any]] = {
+    429: {
+        "Retry-After": {
+            "description": "Seconds to wait before the next request.",
+            "schema": {"type": "integer", "minimum": 1, "example": 1},
+        }
+    },
+}
+
+
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The ``responses=`` of a route: each listed status documented as a problem."""
-    return {
-        status: {
+    """The ``responses=`` of a route: each listed status documented as a problem. Every
+    route may answer 401, 422, 429 (the request budget) and 503."""
+    documented: dict[int | str, dict[str, Any]] = {}
+    for status in sorted({401, 422, 429, 503, *statuses}):
+        content: dict[str, Any] = {"schema": {"$ref": "#/components/schemas/Problem"}}
+        if status in _EXAMPLES:
+            content["example"] = _EXAMPLES[status]
+        documented[status] = {
             "model": Problem,
             "description": _DESCRIPTIONS.get(status, "Error"),
-            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            "content": {PROBLEM_JSON: content},
         }
-        for status in sorted({401, 422, 503, *statuses})
-    }
+        if status in _HEADERS:
+            documented[status]["headers"] = _HEADERS[status]
+    return documented
 
 
 def with_examples(
@@ -185,6 +215,14 @@ def _location(loc: tuple[Any, ...]) -> tuple[str, str]:
 def _is_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, (OperationalError, PoolTimeout, ConnectionError, TimeoutError, OSError)):
         return True
+    if not isinstance(exc, DBAPIError) and isinstance(exc.__cause__, Exception):
+        # A connection refused while the pool opens it ("sorry, too many clients already")
+        # reaches us as the driver adapter's own error, not wrapped in DBAPIError: judge the
+        # driver's error under it.
+        cause = exc.__cause__
+        return str(getattr(cause, "sqlstate", None) or "")[:2] in {"08", "53", "57"} or (
+            _is_unavailable(cause)
+        )
     if isinstance(exc, DBAPIError):
         if exc.connection_invalidated:
             return True
@@ -209,6 +247,24 @@ def _is_unavailable(exc: BaseException) -> bool:
             or "canceling statement" in str(exc.orig)
         )
     return False
+
+
+def _is_statement_timeout(exc: BaseException) -> bool:
+    """A statement cancelled by ``statement_timeout`` (SQLSTATE 57014)."""
+    orig = getattr(exc, "orig", None)
+    return str(getattr(orig, "sqlstate", None) or "") == "57014" or (
+        orig is not None and "QueryCanceled" in type(orig).__name__
+    )
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the request's path answers (only computed for a 405)."""
+    scope = {"type": "http", "path": request.url.path, "method": "", "root_path": ""}
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, BaseRoute) and route.matches(scope)[0] != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -261,9 +317,12 @@ def install_error_handlers(app: FastAPI) -> None:
         }.get(exc.status_code, f"http-{exc.status_code}")
         title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")
         detail = exc.detail if isinstance(exc.detail, str) else title
-        return problem_response(
-            request, exc.status_code, slug, title, detail, headers=dict(exc.headers or {})
-        )
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # The route that answered knows only its own method (the routes of one path are
+            # separate entries of a flat list): `Allow` lists every route of the path.
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return problem_response(request, exc.status_code, slug, title, detail, headers=headers)
 
     async def on_integrity(request: Request, exc: Exception) -> Response:
         log.warning("integrity error: %s", type(exc).__name__)
@@ -279,6 +338,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_unexpected(request: Request, exc: Exception) -> Response:
         if _is_unavailable(exc):
             log.warning("database unavailable: %s", type(exc).__name__)
+            if _is_statement_timeout(exc):
+                metrics.statement_timeout()
             return problem_response(
                 request,
                 503,

@@ -42,7 +42,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from custledger.auth.dependencies import CurrentPrincipal
 from custledger.config import get_settings
-from custledger.kit import clock
+from custledger.kit import clock, metrics
 from custledger.kit.db import (
     Base,
     BigId,
@@ -247,6 +247,7 @@ Idempotent = Annotated[Idempotency, Depends(idempotency)]
 def install_replay_handler(app: FastAPI) -> None:
     async def on_replay(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, IdempotentReplay)
+        metrics.replay()
         return Response(
             exc.body,
             status_code=exc.status_code,

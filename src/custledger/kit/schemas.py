@@ -71,13 +71,13 @@ def iso_date(value: Any) -> Any:
 IsoDate = Annotated[date, BeforeValidator(iso_date)]
 
 
-def _is_date(annotation: Any) -> bool:
-    if annotation is date:
+def _annotated_as(annotation: Any, kind: type) -> bool:
+    if annotation is kind:
         return True
     if get_origin(annotation) in (Union, types.UnionType):
-        return any(_is_date(arg) for arg in get_args(annotation))
+        return any(_annotated_as(arg, kind) for arg in get_args(annotation))
     if get_origin(annotation) is Annotated:
-        return _is_date(get_args(annotation)[0])
+        return _annotated_as(get_args(annotation)[0], kind)
     return False
 
 
@@ -106,9 +106,17 @@ class Input(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _dates_are_iso(cls, value: Any, info: ValidationInfo) -> Any:
+    def _strict_dates_and_booleans(cls, value: Any, info: ValidationInfo) -> Any:
         field = cls.model_fields.get(info.field_name or "")
-        if value is None or field is None or not _is_date(field.annotation):
+        if value is None or field is None:
+            return value
+        if _annotated_as(field.annotation, bool):
+            # JSON true or false only: lax parsing took 0, 1, "yes" and "off" as booleans,
+            # which the document (type boolean) refuses.
+            if not isinstance(value, bool):
+                raise ValueError("must be true or false")
+            return value
+        if not _annotated_as(field.annotation, date):
             return value
         return iso_date(value)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from custledger.balance.service import available_credit
 from custledger.customers.models import Customer
+from custledger.kit import metrics
 from custledger.kit.errors import Conflict
 from custledger.kit.money import format_money
 
@@ -57,6 +58,16 @@ REFUSAL_EXAMPLES = (
 
 
 def check_sale(customer: Customer, *, kind: str, payment_terms: str, total: int) -> None:
+    """``_check_sale``, with each credit refusal counted by its reason (its problem type)."""
+    try:
+        _check_sale(customer, kind=kind, payment_terms=payment_terms, total=total)
+    except Conflict as refusal:
+        if refusal.problem_type != "customer-inactive":
+            metrics.credit_refused(refusal.problem_type)
+        raise
+
+
+def _check_sale(customer: Customer, *, kind: str, payment_terms: str, total: int) -> None:
     """Raise the 409 problem that says why this order may not be placed; pass otherwise.
 
     - An inactive customer cannot be sold to at all, not even a quote. The quick-sale

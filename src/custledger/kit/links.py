@@ -1,0 +1,106 @@
+"""OpenAPI links: how the id a create answers feeds the operations on that record.
+
+They tell a client (and a stateful fuzzer) that the `id` of a created customer is the
+`customer_id` of its read, edit, delete, payments, orders and merge, and so on for payments and
+orders. Added to the generated document once, from one table, so routers stay as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+CUSTOMER_ID = {"customer_id": "$response.body#/id"}
+_CUSTOMER_OPERATIONS = (
+    "customers-get",
+    "customers-update",
+    "customers-delete",
+    "customers-audit",
+    "statement-get",
+    "payments-list",
+    "payments-create",
+    "payments-cheque-batch",
+    "customers-purchases",
+    "customers-report",
+)
+_PAYMENT_OPERATIONS = ("payments-get", "payments-update", "payments-delete")
+_ORDER_OPERATIONS = ("orders-get", "orders-deliver", "orders-cancel", "orders-consume")
+
+# (operationId, status) -> {link name: link object}
+LINKS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
+    ("customers-create", "201"): {
+        **{
+            operation: {"operationId": operation, "parameters": CUSTOMER_ID}
+            for operation in _CUSTOMER_OPERATIONS
+        },
+        # The new customer as the duplicate merged into another one.
+        "customers-merge-preview": {
+            "operationId": "customers-merge-preview",
+            "parameters": {"source_id": "$response.body#/id"},
+        },
+        "customers-merge": {
+            "operationId": "customers-merge",
+            "requestBody": {"source_id": "$response.body#/id"},
+        },
+        # A cash order for the new customer.
+        "orders-create": {
+            "operationId": "orders-create",
+            "requestBody": {
+                "customer_id": "$response.body#/id",
+                "kind": "order",
+                "delivery_type": "partial",
+                "total": "10.00",
+                "payment_terms": "cash",
+            },
+        },
+    },
+    ("customers-get", "200"): {
+        "customers-update": {
+            "operationId": "customers-update",
+            "parameters": {**CUSTOMER_ID, "If-Match": "$response.header.ETag"},
+        },
+        "customers-delete": {
+            "operationId": "customers-delete",
+            "parameters": {**CUSTOMER_ID, "If-Match": "$response.header.ETag"},
+        },
+    },
+    ("payments-create", "201"): {
+        operation: {"operationId": operation, "parameters": {"payment_id": "$response.body#/id"}}
+        for operation in _PAYMENT_OPERATIONS
+    },
+    ("payments-cheque-batch", "201"): {
+        operation: {
+            "operationId": operation,
+            "parameters": {"payment_id": "$response.body#/items/0/id"},
+        }
+        for operation in _PAYMENT_OPERATIONS
+    },
+    ("orders-create", "201"): {
+        operation: {"operationId": operation, "parameters": {"order_id": "$response.body#/id"}}
+        for operation in _ORDER_OPERATIONS
+    },
+}
+
+
+def add_links(document: dict[str, Any]) -> None:
+    """Put ``LINKS`` into the responses of a generated OpenAPI document (in place)."""
+    for methods in document.get("paths", {}).values():
+        for operation in methods.values():
+            for status, response in operation.get("responses", {}).items():
+                links = LINKS.get((operation.get("operationId", ""), status))
+                if links:
+                    response["links"] = links
+
+
+def install_links(app: FastAPI) -> None:
+    """The app's document carries ``LINKS`` (built once, like the document itself)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            add_links(generate())
+        assert app.openapi_schema is not None
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
