@@ -103,6 +103,11 @@ BUSINESS_RULES = (
     ("tax_id", "not a valid CNPJ"),
     ("store_id", "no store with id"),  # a reference to a row that must exist
     ("cheque", "a "),  # "a PIX payment carries no cheque": depends on `method`
+    ("issuer_tax_id", "not a valid CPF"),  # a cheque's issuer: one repeated digit
+    ("total", "payments "),  # a sale: payments + on_credit must equal the total
+    ("delivered_amount", "only with delivery"),  # depends on `delivery`
+    ("delivered_amount", "must not exceed the total"),
+    ("cheque_number", "the same cheque as"),  # the same paper cheque twice in one request
 )
 # Problem types of such refusals that name no field.
 BUSINESS_TYPES = (
@@ -120,7 +125,8 @@ def _business_rule_refusal(response: httpx.Response) -> bool:
     errors = problem.get("errors") or []
     return bool(errors) and all(
         any(
-            e["field"] == field and e["message"].startswith(start)
+            # The field's own name: inside a list it is ``cheques.0.issuer_tax_id``.
+            e["field"].rsplit(".", 1)[-1] == field and e["message"].startswith(start)
             for field, start in BUSINESS_RULES
         )
         for e in errors
