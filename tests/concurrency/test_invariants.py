@@ -53,7 +53,7 @@ ALLOWED: dict[str, dict[int, set[str | None]]] = {
     "pay": {201: {None}, 404: {"customer-not-found"}, 409: {"idempotency-key-in-flight"}},
     "sell": {201: {None}, 404: {"customer-not-found"}, 409: {"credit-limit-exceeded"}},
     "edit-customer": {200: {None}, 404: {"customer-not-found"}, 412: {"precondition-failed"}},
-    "read-customer": {200: {None}, 404: {"customer-not-found"}},
+    "read-customer": {200: {None}, 404: {"customer-not-found", "customer-merged"}},
     "edit-payment": {200: {None}, 404: {"payment-not-found"}},
     "delete-payment": {204: {None}, 404: {"payment-not-found"}},
     "merge": {200: {None}, 404: {"customer-not-found"}},
