@@ -86,7 +86,7 @@ def migrated(database_url: str) -> str:
     os.environ.setdefault("CUSTLEDGER_LOG_LEVEL", "WARNING")
     # The suite is no till: it sends thousands of requests a second as principal 1. The limits
     # stay on (every request takes a token); tests/kit/test_ratelimit.py sets small budgets.
-    for name in ("RATE_LIMIT", "LOGIN_RATE_LIMIT"):
+    for name in ("RATE_LIMIT", "CLIENT_RATE_LIMIT", "LOGIN_RATE_LIMIT"):
         os.environ.setdefault(f"CUSTLEDGER_{name}_PER_SECOND", "1000000")
         os.environ.setdefault(f"CUSTLEDGER_{name}_BURST", "1000000")
     from custledger.cli import alembic_config

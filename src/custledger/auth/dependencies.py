@@ -70,6 +70,8 @@ async def current_principal(
             type="invalid-token",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
+    if row["kind"] == "api_client":
+        ratelimit.clients().check(principal_id, "API client")
     return Principal(
         id=row["id"],
         kind=row["kind"],

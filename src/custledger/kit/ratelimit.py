@@ -85,6 +85,7 @@ class Limiter:
 
 
 _principals: Limiter | None = None
+_clients: Limiter | None = None
 _addresses: Limiter | None = None
 
 
@@ -95,6 +96,18 @@ def principals() -> Limiter:
         s = get_settings()
         _principals = Limiter(s.rate_limit_per_second, s.rate_limit_burst, enabled=s.rate_limit)
     return _principals
+
+
+def clients() -> Limiter:
+    """The buckets of API clients (POS terminals), keyed by the principal's id: a tighter
+    budget than ``principals()``, taken once the principal is known to be a till."""
+    global _clients
+    if _clients is None:
+        s = get_settings()
+        _clients = Limiter(
+            s.client_rate_limit_per_second, s.client_rate_limit_burst, enabled=s.rate_limit
+        )
+    return _clients
 
 
 def addresses() -> Limiter:
@@ -108,10 +121,12 @@ def addresses() -> Limiter:
     return _addresses
 
 
-def set_limiters(principals: Limiter | None, addresses: Limiter | None) -> None:
+def set_limiters(
+    principals: Limiter | None, addresses: Limiter | None, clients: Limiter | None = None
+) -> None:
     """Replace the worker's limiters (None: built again from the settings on next use)."""
-    global _principals, _addresses
-    _principals, _addresses = principals, addresses
+    global _principals, _addresses, _clients
+    _principals, _addresses, _clients = principals, addresses, clients
 
 
 def install_rate_limit_handler(app: FastAPI) -> None:
