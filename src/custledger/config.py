@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     token_audience: str = "custledger-api"
     timezone: str = "America/Sao_Paulo"
     currency: str = Field(default="BRL", pattern=r"^[A-Z]{3}$")
+    # The locale the front end formats numbers and dates with (BCP 47), told by GET /auth/me.
+    locale: str = Field(default="pt-BR", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
     business_name: str = "custledger demo"
     # A query running longer than this is cancelled and answered with a 503.
     statement_timeout_ms: int = Field(default=15_000, ge=100)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from custledger.balance.service import available_credit
 from custledger.kit.money import Money, NonNegativeMoney, format_money
@@ -352,7 +352,30 @@ CustomerSort = Literal[
     "-created_at",
     "total_purchases",
     "-total_purchases",
+    "balance",
+    "-balance",
 ]
+
+
+class CustomerCounts(BaseModel):
+    """How many customers the list's filters match, by the list's tabs."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"active": 1180, "inactive": 64, "blocked": 12, "owing": 311}]
+        }
+    )
+
+    active: int = Field(description="Active customers.", examples=[1180])
+    inactive: int = Field(description="Inactive customers.", examples=[64])
+    blocked: int = Field(description="Blocked customers (active or not).", examples=[12])
+    owing: int = Field(description="Customers whose balance is below zero.", examples=[311])
+
+
+class MergedInto(BaseModel):
+    id: int = Field(examples=[812])
+    number: int | None = Field(examples=[1043])
+    name: str = Field(examples=["Maria Oliveira"])
 
 
 _MONEY_FIELDS = ("credit_limit", "balance", "available_credit", "total_purchases")
