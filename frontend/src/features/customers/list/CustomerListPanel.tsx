@@ -16,7 +16,7 @@ import {
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 import { describeProblem } from "../../../lib/describe-problem";
@@ -149,10 +149,11 @@ export function CustomerListPanel({ selectedId }: CustomerListPanelProps) {
 
   const number = (value: number) => new Intl.NumberFormat(i18n.language).format(value);
   const setSize = counts.data ? counts.data.active + counts.data.inactive : -1;
-  const positions = new Map<number, number>();
-  rows.forEach(
-    (row) => row.kind === "customer" && positions.set(row.customer.id, positions.size + 1),
-  );
+  const positions = useMemo(() => {
+    const map = new Map<number, number>();
+    rows.forEach((row) => row.kind === "customer" && map.set(row.customer.id, map.size + 1));
+    return map;
+  }, [rows]);
   const activeDescendant = highlightedId === null ? undefined : optionId(highlightedId);
   const empty = list.isSettled && !list.hasMore && rows.length === 0 && !list.error;
 
