@@ -180,6 +180,7 @@ test("BLOCKED and INACTIVE badges are on the right rows", async ({ page, request
     .first()
     .evaluate((el) => getComputedStyle(el).opacity);
   expect(Number(opacity)).toBeLessThan(1);
+  await shot(page, "customers-list-inactive");
 
   await searchFor(page, String(plain.number));
   const other = listbox(page).locator(`[data-customer-id="${plain.id}"]`);

@@ -39,7 +39,7 @@ export function CustomerRow(props: CustomerRowProps) {
     >
       <div className={classes.main}>
         <Group gap={6} wrap="nowrap" className={classes.nameLine}>
-          <Text size="sm" fw={600} truncate="end" className={classes.name}>
+          <Text size="sm" fw={600} truncate="end" className={classes.name} title={customer.name}>
             {customer.name}
           </Text>
           {customer.blocked && (
