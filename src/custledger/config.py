@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # The built front end served at /; unset: frontend/dist of the source tree (make run).
     frontend_dir: Path | None = None
+    # Origins (comma separated, e.g. ``https://loja.example.com``) whose pages may call the API
+    # from a browser. Empty: no CORS headers at all (the front end is served same-origin).
+    cors_origins: str = ""
 
     @field_validator("timezone")
     @classmethod
@@ -56,6 +59,21 @@ class Settings(BaseSettings):
         if self.environment == "production" and len(self.secret_key) < 32:
             raise ValueError("CUSTLEDGER_SECRET_KEY must be at least 32 characters in production")
         return self
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins_are_origins(cls, value: str) -> str:
+        for origin in (o.strip() for o in value.split(",")):
+            if origin and (not origin.startswith(("http://", "https://")) or origin.endswith("/")):
+                raise ValueError(
+                    f"CUSTLEDGER_CORS_ORIGINS: {origin!r} is not an origin "
+                    "(scheme://host[:port], no path)"
+                )
+        return value
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
     @property
     def zone(self) -> ZoneInfo:

@@ -23,8 +23,15 @@ from custledger.kit.text import digits
 _TAX_ID_CHARACTERS = re.compile(r"^[0-9.\-/\s]+$")
 
 
+def repeats_one_digit(number: str) -> bool:
+    """``111.111.111-11``, ``00.000.000/0000-00``: the check digits of a CPF or CNPJ whose
+    digits are all the same come out right, yet no such document is ever issued. Invalid
+    everywhere a tax id is taken (customers, cheque issuers)."""
+    return bool(number) and number == number[0] * len(number)
+
+
 def _cpf_valid(number: str) -> bool:
-    if len(number) != 11 or number == number[0] * 11:
+    if len(number) != 11 or repeats_one_digit(number):
         return False
     values = [int(c) for c in number]
     for size in (9, 10):
@@ -39,7 +46,7 @@ _CNPJ_WEIGHTS = (6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)
 
 
 def _cnpj_valid(number: str) -> bool:
-    if len(number) != 14 or number == number[0] * 14:
+    if len(number) != 14 or repeats_one_digit(number):
         return False
     values = [int(c) for c in number]
     for size in (12, 13):
