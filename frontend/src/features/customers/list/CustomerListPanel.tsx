@@ -247,10 +247,9 @@ export function CustomerListPanel({ selectedId }: CustomerListPanelProps) {
             variant="outline"
             data-owing-filter=""
           >
-            {t("owing", {
-              count: counts.data?.owing ?? 0,
-              formatted: number(counts.data?.owing ?? 0),
-            })}
+            {counts.data
+              ? t("owing.withCount", { formatted: number(counts.data.owing) })
+              : t("owing.label")}
           </Chip>
           <NativeSelect
             size="xs"
