@@ -295,3 +295,23 @@ test("no serious or critical accessibility violations", async ({ page }) => {
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   expect(violations).toEqual([]);
 });
+
+test("opening a customer keeps the list's scroll position", async ({ page }) => {
+  await listbox(page).evaluate((el) => (el.scrollTop = 3000));
+  await page.waitForTimeout(300);
+  const before = await listbox(page).evaluate((el) => el.scrollTop);
+  expect(before).toBeGreaterThan(2500);
+  // Click the row in the middle of the visible list, as a clerk would (no scrolling to it).
+  const box = (await listbox(page).boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(page).toHaveURL(/\/customers\/\d+\/details$/);
+  const id = /\/customers\/(\d+)\//.exec(page.url())![1];
+  await expect(listbox(page).locator(`[data-customer-id="${id}"]`)).toHaveAttribute(
+    "aria-selected",
+    "true",
+  );
+  expect(Math.abs((await listbox(page).evaluate((el) => el.scrollTop)) - before)).toBeLessThan(60);
+  await page.goBack();
+  await expect(page).toHaveURL("/customers");
+  await expect(listbox(page).locator(`[data-customer-id="${id}"]`)).toBeVisible();
+});
