@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     # read: a till asks about 2 a second, so a runaway till is held far below the users' budget.
     client_rate_limit_per_second: float = Field(default=10.0, gt=0)
     client_rate_limit_burst: int = Field(default=100, ge=1)
-    login_rate_limit_per_second: float = Field(default=50.0, gt=0)
+    login_rate_limit_per_second: float = Field(default=20.0, gt=0)
     login_rate_limit_burst: int = Field(default=200, ge=1)
     # GET /metrics (Prometheus text): off unless enabled, and then only for these addresses
     # (comma separated IPs or networks).

@@ -3537,6 +3537,76 @@ export interface operations {
             };
         };
     };
+    "customers-counts": {
+        parameters: {
+            query?: {
+                /** @description Words each found in name, trade name, contact, phone, e-mail, city or tax id, ignoring case and accents; an all-digit `q` also matches the number. */
+                q?: string | null;
+                /** @description Default `all`. */
+                status?: "active" | "inactive" | "all";
+                /** @description Only blocked (true) or not. */
+                blocked?: boolean | null;
+                store_id?: number | null;
+                /** @description Only customers who owe (balance below zero: true) or who do not. */
+                owing?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerCounts"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The principal lacks a permission or the record's rules forbid it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or too slow; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "customers-duplicates": {
         parameters: {
             query?: {

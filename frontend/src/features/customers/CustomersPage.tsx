@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import { Navigate, useParams } from "react-router";
 import { Group, Panel, Separator } from "react-resizable-panels";
 import { CustomerDetailPanel } from "./components/CustomerDetailPanel";
-import { CustomerListPanel } from "./components/CustomerListPanel";
+import { CustomerListPanel } from "./list/CustomerListPanel";
 import { DETAIL_PANEL, LIST_PANEL, loadLayout, saveLayout } from "./layout";
 import { isCustomerTab } from "./tabs";
 import classes from "./CustomersPage.module.css";
@@ -27,6 +27,9 @@ export function CustomersPage() {
   return (
     <Group
       className={classes.group}
+      // The group sets `height: 100%` inline, which the shell's main area (no height of its
+      // own) turns into the content's height: the viewport height below the header wins here.
+      style={{ height: "calc(100dvh - var(--app-shell-header-offset, 56px))" }}
       orientation="horizontal"
       defaultLayout={loadLayout()}
       onLayoutChanged={saveLayout}
