@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
@@ -28,6 +29,24 @@ from custledger.reports.router import router as reports_router
 from custledger.statement.router import router as statement_router
 from custledger.stores.router import router as stores_router
 from custledger.users.router import router as users_router
+
+# What a browser client sends and must be able to read (the ETag to send back as If-Match, the
+# Location of what it created, a replayed retry, when to retry, the request id to report).
+CORS_REQUEST_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "If-Match",
+    "Idempotency-Key",
+    "X-Request-ID",
+]
+CORS_EXPOSED_HEADERS = [
+    "ETag",
+    "Location",
+    "Idempotent-Replayed",
+    "Retry-After",
+    "X-Request-ID",
+    "Content-Disposition",
+]
 
 DESCRIPTION = """
 The customer ledger of a retail chain: customers, payments (accounts receivable), orders and
@@ -126,4 +145,16 @@ def create_app() -> FastAPI:
     app.add_middleware(FrontendFiles, directory=settings.frontend_path, routes=app.router.routes)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContext)
+    if settings.cors_origin_list:
+        # Outermost, so a preflight is answered before the body limit and a refusal still
+        # carries the CORS headers the browser needs to show it. Tokens travel in the
+        # Authorization header, never in cookies: no credentials.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=CORS_REQUEST_HEADERS,
+            expose_headers=CORS_EXPOSED_HEADERS,
+            max_age=600,
+        )
     return app

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     token_audience: str = "custledger-api"
     timezone: str = "America/Sao_Paulo"
     currency: str = Field(default="BRL", pattern=r"^[A-Z]{3}$")
+    # The locale the front end formats numbers and dates with (BCP 47), told by GET /auth/me.
+    locale: str = Field(default="pt-BR", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
     business_name: str = "custledger demo"
     # A query running longer than this is cancelled and answered with a 503.
     statement_timeout_ms: int = Field(default=15_000, ge=100)
@@ -38,6 +40,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # The built front end served at /; unset: frontend/dist of the source tree (make run).
     frontend_dir: Path | None = None
+    # Origins (comma separated, e.g. ``https://loja.example.com``) whose pages may call the API
+    # from a browser. Empty: no CORS headers at all (the front end is served same-origin).
+    cors_origins: str = ""
 
     @field_validator("timezone")
     @classmethod
@@ -54,6 +59,21 @@ class Settings(BaseSettings):
         if self.environment == "production" and len(self.secret_key) < 32:
             raise ValueError("CUSTLEDGER_SECRET_KEY must be at least 32 characters in production")
         return self
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins_are_origins(cls, value: str) -> str:
+        for origin in (o.strip() for o in value.split(",")):
+            if origin and (not origin.startswith(("http://", "https://")) or origin.endswith("/")):
+                raise ValueError(
+                    f"CUSTLEDGER_CORS_ORIGINS: {origin!r} is not an origin "
+                    "(scheme://host[:port], no path)"
+                )
+        return value
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
     @property
     def zone(self) -> ZoneInfo:

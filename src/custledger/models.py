@@ -2,7 +2,7 @@
 
 from custledger.auth.models import PrincipalRow
 from custledger.balance.models import MonthlyTotal
-from custledger.customers.models import Customer
+from custledger.customers.models import Customer, CustomerMerge
 from custledger.kit.audit import AuditEntry
 from custledger.kit.db import Base, Counter
 from custledger.kit.idempotency import IdempotencyRecord
@@ -16,6 +16,7 @@ __all__ = [
     "Cheque",
     "Counter",
     "Customer",
+    "CustomerMerge",
     "Delivery",
     "IdempotencyRecord",
     "MonthlyTotal",

@@ -67,9 +67,10 @@ async def test_creation_with_only_a_name_gets_defaults_number_and_the_callers_st
     assert stored is not None and stored.sort_name == "maria" and stored.is_quick_sale is False
 
 
-async def test_every_field_round_trips(client, clerk):
-    created = await create(client, clerk, **EVERY_FIELD)
-    r = await get(client, clerk, created["id"])
+async def test_every_field_round_trips(client, manager):
+    # Credit limit and blocked among them: credit control (sales:manage).
+    created = await create(client, manager, **EVERY_FIELD)
+    r = await get(client, manager, created["id"])
     assert r.status_code == 200
     body = r.json()
     assert r.headers["etag"] == '"1"'
@@ -261,9 +262,9 @@ async def test_empty_optional_text_is_stored_as_null(client, clerk):
     "credit_limit, status",
     [("-1.00", 422), ("10.001", 422), (10.5, 422), ("abc", 422), ("0.00", 201), (None, 201)],
 )
-async def test_credit_limit_is_non_negative_money_or_null(client, clerk, credit_limit, status):
+async def test_credit_limit_is_non_negative_money_or_null(client, manager, credit_limit, status):
     r = await client.post(
-        BASE, json={"name": "Limit", "credit_limit": credit_limit}, headers=clerk.headers
+        BASE, json={"name": "Limit", "credit_limit": credit_limit}, headers=manager.headers
     )
     assert r.status_code == status, r.text
     if status == 422:

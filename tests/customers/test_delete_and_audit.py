@@ -81,7 +81,7 @@ async def _add_delivered_order(session, customer: dict, created_by: int) -> None
 async def test_customer_without_history_is_deleted_and_its_row_kept_in_the_audit(
     client, clerk, manager, session
 ):
-    created = await create(client, clerk, name="Brief", tax_id=CPF, credit_limit="10")
+    created = await create(client, manager, name="Brief", tax_id=CPF, credit_limit="10")
     r = await client.delete(f"{BASE}/{created['id']}", headers=clerk.headers)
     assert r.status_code == 204 and r.content == b""
     assert (await get(client, clerk, created["id"])).status_code == 404
@@ -151,14 +151,15 @@ async def test_delete_with_a_stale_if_match_is_412(client, clerk):
     assert r.status_code == 204
 
 
-async def test_each_change_writes_an_audit_entry_with_before_and_after(client, clerk, manager):
-    created = await create(client, clerk, name="Audited", city="Recife", credit_limit="100")
+async def test_each_change_writes_an_audit_entry_with_before_and_after(client, manager):
+    # A manager: the credit limit is credit control's.
+    created = await create(client, manager, name="Audited", city="Recife", credit_limit="100")
     await client.patch(
         f"{BASE}/{created['id']}",
         json={"city": "Olinda", "credit_limit": "200", "notes": "vip"},
-        headers=clerk.headers,
+        headers=manager.headers,
     )
-    await client.patch(f"{BASE}/{created['id']}", json={"active": False}, headers=clerk.headers)
+    await client.patch(f"{BASE}/{created['id']}", json={"active": False}, headers=manager.headers)
     r = await client.get(f"{BASE}/{created['id']}/audit", headers=manager.headers)
     assert r.status_code == 200, r.text
     page = r.json()
@@ -179,7 +180,7 @@ async def test_each_change_writes_an_audit_entry_with_before_and_after(client, c
     assert creation["changes"]["after"]["number"] == created["number"]
     assert creation["changes"]["before"] is None
     for entry in items:
-        assert entry["principal"] == {"id": clerk.id, "name": clerk.name}
+        assert entry["principal"] == {"id": manager.id, "name": manager.name}
         assert entry["entity_type"] == "customer" and entry["entity_id"] == created["id"]
         assert entry["customer_id"] == created["id"]
         assert entry["occurred_at"]

@@ -60,16 +60,16 @@ async def _ten_thousand(session) -> None:
         await bulk_insert(session, rows[start : start + 2_000])
 
 
-async def test_export_of_ten_thousand_customers_matches_the_list(client, clerk, session):
+async def test_export_of_ten_thousand_customers_matches_the_list(client, manager, session):
     await _ten_thousand(session)
-    r = await client.get(URL, params={"format": "csv"}, headers=clerk.headers)
+    r = await client.get(URL, params={"format": "csv"}, headers=manager.headers)
     assert r.status_code == 200
     assert r.headers["content-type"] == "text/csv; charset=utf-8"
     assert r.headers["content-disposition"] == 'attachment; filename="customers.csv"'
     assert r.content.startswith(b"id,number,name,")
     rows = parse(r.content)
     assert len(rows) == 10_000
-    assert [int(row["id"]) for row in rows] == await listed_ids(client, clerk)
+    assert [int(row["id"]) for row in rows] == await listed_ids(client, manager)
     assert rows[0]["name"].endswith("São João")
     quick = await quick_sale_id(session)
     assert str(quick) not in {row["id"] for row in rows}
@@ -84,7 +84,7 @@ async def test_export_of_ten_thousand_customers_matches_the_list(client, clerk, 
         {"status": "active", "sort": "-created_at"},
     ],
 )
-async def test_export_takes_the_filters_and_sort_of_the_list(client, clerk, session, params):
+async def test_export_takes_the_filters_and_sort_of_the_list(client, manager, session, params):
     store_id = await main_store_id(session)
     await bulk_insert(
         session,
@@ -101,16 +101,16 @@ async def test_export_takes_the_filters_and_sort_of_the_list(client, clerk, sess
             for i in range(250)
         ],
     )
-    r = await client.get(URL, params=params, headers=clerk.headers)
+    r = await client.get(URL, params=params, headers=manager.headers)
     assert r.status_code == 200
     exported = [int(row["id"]) for row in parse(r.content)]
-    expected = await listed_ids(client, clerk, **params)
+    expected = await listed_ids(client, manager, **params)
     assert exported == expected
     assert exported
 
 
 async def test_export_streams_in_batches_so_memory_does_not_grow_with_customers(
-    client, clerk, session
+    client, manager, session
 ):
     await _ten_thousand(session)
     filters = CustomerFilters()
@@ -133,10 +133,10 @@ async def test_export_streams_in_batches_so_memory_does_not_grow_with_customers(
     assert streamed * 4 < whole, (streamed, whole)
 
 
-async def test_cells_that_a_spreadsheet_would_run_are_neutralised(client, clerk, session):
-    await create(client, clerk, name='=HYPERLINK("http://evil","x")', notes="@SUM(A1:A9)")
-    await create(client, clerk, name="+55 cmd", trade_name="-2+3", city="=1+1")
-    plain = await create(client, clerk, name="Plain", tax_id=CPF, credit_limit="10")
+async def test_cells_that_a_spreadsheet_would_run_are_neutralised(client, manager, session):
+    await create(client, manager, name='=HYPERLINK("http://evil","x")', notes="@SUM(A1:A9)")
+    await create(client, manager, name="+55 cmd", trade_name="-2+3", city="=1+1")
+    plain = await create(client, manager, name="Plain", tax_id=CPF, credit_limit="10")
     store_id = await main_store_id(session)
     await bulk_insert(
         session,
@@ -145,7 +145,7 @@ async def test_cells_that_a_spreadsheet_would_run_are_neutralised(client, clerk,
             customer_row(901, "\rReturned", store_id, balance=-12_050),
         ],
     )
-    r = await client.get(URL, headers=clerk.headers)
+    r = await client.get(URL, headers=manager.headers)
     rows = {row["number"]: row for row in parse(r.content)}
     cells = [v for row in rows.values() for v in row.values() if v]
     assert not [c for c in cells if c[0] in "=+@\t\r"], cells
@@ -163,30 +163,30 @@ async def test_cells_that_a_spreadsheet_would_run_are_neutralised(client, clerk,
     assert rows[str(plain["number"])]["active"] == "true"
 
 
-async def test_export_of_no_customers_is_just_the_header(client, clerk):
-    r = await client.get(URL, headers=clerk.headers)
+async def test_export_of_no_customers_is_just_the_header(client, manager):
+    r = await client.get(URL, headers=manager.headers)
     assert r.status_code == 200
     assert r.content.decode().splitlines() == [",".join(service.CSV_COLUMNS)]
 
 
-async def test_export_formats_other_than_csv_are_422(client, clerk):
+async def test_export_formats_other_than_csv_are_422(client, manager):
     for export_format in ("xlsx", "pdf", ""):
-        r = await client.get(URL, params={"format": export_format}, headers=clerk.headers)
+        r = await client.get(URL, params={"format": export_format}, headers=manager.headers)
         assert r.status_code == 422, export_format
         assert r.json()["errors"][0]["field"] == "format"
 
 
-async def test_export_validates_its_filters_before_streaming(client, clerk):
-    r = await client.get(URL, params={"status": "gone"}, headers=clerk.headers)
+async def test_export_validates_its_filters_before_streaming(client, manager):
+    r = await client.get(URL, params={"status": "gone"}, headers=manager.headers)
     assert r.status_code == 422
-    r = await client.get(URL, params={"q": "a b c d e f g h i j k"}, headers=clerk.headers)
+    r = await client.get(URL, params={"q": "a b c d e f g h i j k"}, headers=manager.headers)
     assert r.status_code == 422
     assert r.headers["content-type"].startswith("application/problem+json")
 
 
-async def test_export_reflects_committed_edits(client, clerk, session):
-    created = await create(client, clerk, name="Before")
+async def test_export_reflects_committed_edits(client, manager, session):
+    created = await create(client, manager, name="Before")
     await session.execute(update(Customer).where(Customer.id == created["id"]).values(name="After"))
     await session.commit()
-    r = await client.get(URL, headers=clerk.headers)
+    r = await client.get(URL, headers=manager.headers)
     assert [row["name"] for row in parse(r.content)] == ["After"]

@@ -289,8 +289,8 @@ async def test_limit_and_cursor_are_validated(client, clerk):
     assert r.status_code == 422
 
 
-async def test_list_items_carry_balance_and_available_credit(client, clerk):
-    await create(client, clerk, name="Credit", credit_limit="300")
+async def test_list_items_carry_balance_and_available_credit(client, clerk, manager):
+    await create(client, manager, name="Credit", credit_limit="300")
     item = (await client.get(BASE, headers=clerk.headers)).json()["items"][0]
     assert item["credit_limit"] == "300.00"
     assert item["available_credit"] == "300.00"

@@ -1,5 +1,5 @@
 """Who may call each customer route: reading needs customers:read, writing customers:write,
-the audit trail sales:manage (or owner); no token is a 401."""
+the audit trail sales:manage (or owner), the export both; no token is a 401."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from tests.customers.helpers import BASE, create
 READ_ROUTES = [
     ("GET", BASE, None),
     ("GET", f"{BASE}/duplicates?name=Ana", None),
-    ("GET", f"{BASE}/export?format=csv", None),
     ("GET", f"{BASE}/{{id}}", None),
+    ("GET", f"{BASE}/counts", None),
 ]
 WRITE_ROUTES = [
     ("POST", BASE, {"name": "Intruder"}),
@@ -19,6 +19,7 @@ WRITE_ROUTES = [
     ("DELETE", f"{BASE}/{{id}}", None),
 ]
 AUDIT_ROUTES = [("GET", f"{BASE}/{{id}}/audit", None)]
+EXPORT_ROUTES = [("GET", f"{BASE}/export?format=csv", None)]
 
 
 async def _call(client, actor_headers, method, url, body, customer_id):
@@ -68,7 +69,31 @@ async def test_the_audit_trail_needs_sales_manage(client, owner, make_actor, met
     assert r.status_code == 200
 
 
-@pytest.mark.parametrize("method, url, body", READ_ROUTES + WRITE_ROUTES + AUDIT_ROUTES)
+@pytest.mark.parametrize("method, url, body", EXPORT_ROUTES)
+async def test_the_export_needs_sales_manage_and_customers_read(
+    client, owner, make_actor, method, url, body
+):
+    """Every customer's CPF/CNPJ at once is personal data (LGPD): not for a clerk or a till."""
+    customer = await create(client, owner, name="Ana")
+    for role in ("clerk", "pos-terminal"):
+        actor = await make_actor(role)
+        r = await _call(client, actor.headers, method, url, body, customer["id"])
+        assert r.status_code == 403, (role, r.text)
+        assert r.json()["type"] == "forbidden" and r.json()["permission"] == "sales:manage"
+        assert "Ana" not in r.text
+    manager_only = await make_actor("clerk", permissions=["sales:manage"])
+    r = await _call(client, manager_only.headers, method, url, body, customer["id"])
+    assert r.status_code == 403 and r.json()["permission"] == "customers:read"
+    for role in ("manager", "owner"):
+        actor = owner if role == "owner" else await make_actor(role)
+        r = await _call(client, actor.headers, method, url, body, customer["id"])
+        assert r.status_code == 200, (role, r.text)
+        assert "Ana" in r.text
+
+
+@pytest.mark.parametrize(
+    "method, url, body", READ_ROUTES + WRITE_ROUTES + AUDIT_ROUTES + EXPORT_ROUTES
+)
 async def test_every_route_needs_a_token(client, owner, method, url, body):
     customer = await create(client, owner, name="Ana")
     r = await _call(client, {}, method, url, body, customer["id"])

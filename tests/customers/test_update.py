@@ -12,14 +12,14 @@ from custledger.kit.audit import AuditEntry
 from tests.customers.helpers import BASE, CPF, CPF_2, create, get, quick_sale_id
 
 
-async def test_patch_changes_only_the_given_fields_and_bumps_the_version(client, clerk):
+async def test_patch_changes_only_the_given_fields_and_bumps_the_version(client, clerk, manager):
     created = await create(
-        client, clerk, name="Paulo", email="paulo@example.com", city="Recife", credit_limit="100"
+        client, manager, name="Paulo", email="paulo@example.com", city="Recife", credit_limit="100"
     )
     r = await client.patch(
         f"{BASE}/{created['id']}",
         json={"city": "Olinda", "credit_limit": "250.50", "blocked": True},
-        headers=clerk.headers,
+        headers=manager.headers,
     )
     assert r.status_code == 200, r.text
     body = r.json()
@@ -32,12 +32,12 @@ async def test_patch_changes_only_the_given_fields_and_bumps_the_version(client,
     assert fetched == body
 
 
-async def test_patch_with_null_clears_an_optional_field_and_credit(client, clerk):
-    created = await create(client, clerk, name="Rita", phone="31988887777", credit_limit="50")
+async def test_patch_with_null_clears_an_optional_field_and_credit(client, manager):
+    created = await create(client, manager, name="Rita", phone="31988887777", credit_limit="50")
     r = await client.patch(
         f"{BASE}/{created['id']}",
         json={"phone": None, "credit_limit": None},
-        headers=clerk.headers,
+        headers=manager.headers,
     )
     assert r.status_code == 200
     assert r.json()["phone"] is None

@@ -256,6 +256,22 @@ class Ledger:
 
     # --- what the rules refuse ---------------------------------------------------------
 
+    @staticmethod
+    def credit_control_refusal(
+        role: str, asked: dict[str, Any], customer: CustomerM | None = None
+    ) -> Refusal | None:
+        """DESIGN "Credit control": setting or changing credit_limit or blocked needs
+        sales:manage; the value the customer has (a new one: no credit, not blocked) is no
+        change. Judged before the customer's version."""
+        if role in PRIVILEGED:
+            return None
+        has = {"credit_limit": None, "blocked": False}
+        if customer is not None:
+            has = {"credit_limit": customer.credit_limit, "blocked": customer.blocked}
+        if any(has[field] != value for field, value in asked.items()):
+            return 403, "credit-control-required"
+        return None
+
     def sale_refusal(self, cid: int, kind: str, terms: str, total: int) -> Refusal | None:
         """orders.md "Who may buy, and on credit", in its order."""
         c = self.customers[cid]

@@ -334,6 +334,10 @@ class LedgerMachine(RuleBasedStateMachine):
         if limit is not None or next(self.serial) % 2:
             body["credit_limit"] = money(limit)
         response = self.post("/customers", role, body, keyed, {**body, "name": name + " X"})
+        refusal = self.model.credit_control_refusal(role, {"credit_limit": limit})
+        if refusal is not None:
+            problem(response, {refusal}, f"create customer {body} by {role}")
+            return
         data = success(response, 201, "create customer")
         cid = data["id"]
         assert cid not in self.model.customers
@@ -351,7 +355,7 @@ class LedgerMachine(RuleBasedStateMachine):
         change=st.sampled_from(["block", "deactivate", "limit", "unblock", "activate"]),
         limit=limits,
         match=if_matches,
-        role=st.sampled_from(["clerk", "owner"]),
+        role=st.sampled_from(["clerk", "owner", "manager", "pos"]),
     )
     def update_customer(
         self, pick: int, change: str, limit: int | None, match: str, role: str
@@ -366,6 +370,10 @@ class LedgerMachine(RuleBasedStateMachine):
             "limit": {"credit_limit": money(limit)},
         }
         body = bodies[change]
+        asked = {"blocked": change == "block"} if change in ("block", "unblock") else {}
+        if change == "limit":
+            asked = {"credit_limit": limit}
+        refusal = self.model.credit_control_refusal(role, asked, customer)
         response = self.call(
             "PATCH",
             f"/customers/{cid}",
@@ -374,6 +382,9 @@ class LedgerMachine(RuleBasedStateMachine):
             if_match=self.if_match(match, customer.version),
         )
         self.dirty.add(cid)
+        if refusal is not None:  # judged before the version: nothing changes
+            problem(response, {refusal}, f"customer PATCH {body} by {role}")
+            return
         if match == "stale":
             data = problem(response, {(412, "precondition-failed")}, "stale customer PATCH")
             assert data["current_version"] == customer.version
@@ -981,7 +992,10 @@ class LedgerMachine(RuleBasedStateMachine):
     async def compare(self, cid: int, *, full: bool = True) -> None:
         if cid in self.model.gone:
             response = await self._request("GET", f"/customers/{cid}", "owner")
-            problem(response, {(404, "customer-not-found")}, f"merged customer {cid}")
+            data = problem(response, {(404, "customer-merged")}, f"merged customer {cid}")
+            survivor = self.model.customers[self.model.resolve(cid)]
+            assert data["merged_into"]["id"] == survivor.id, (cid, data)
+            assert data["merged_into"]["name"] == survivor.name, (cid, data)
             return
         response = await self._request("GET", f"/customers/{cid}", "clerk")
         data = success(response, 200, f"customer {cid}")

@@ -58,7 +58,8 @@ REQUIRED: dict[str, str] = {
     # customers
     "customers-list": Permission.CUSTOMERS_READ,
     "customers-duplicates": Permission.CUSTOMERS_READ,
-    "customers-export": Permission.CUSTOMERS_READ,
+    "customers-export": Permission.SALES_MANAGE,  # every tax id at once (LGPD)
+    "customers-counts": Permission.CUSTOMERS_READ,
     "customers-get": Permission.CUSTOMERS_READ,
     "customers-create": Permission.CUSTOMERS_WRITE,
     "customers-update": Permission.CUSTOMERS_WRITE,
@@ -299,6 +300,66 @@ async def test_a_forged_token_is_refused_everywhere(
     r = await client.request(headers={"Authorization": f"Bearer {forged}"}, **request)
     assert r.status_code == 401, r.text
     assert is_problem(r)
+
+
+# Fields of a route's body that need more than the route itself: field -> permission.
+FIELD_REQUIRED: dict[str, dict[str, str]] = {
+    "customers-create": {
+        "credit_limit": Permission.SALES_MANAGE,
+        "blocked": Permission.SALES_MANAGE,
+    },
+    "customers-update": {
+        "credit_limit": Permission.SALES_MANAGE,
+        "blocked": Permission.SALES_MANAGE,
+    },
+}
+# A value of each guarded field that differs from what a (new) customer has.
+FIELD_VALUES: dict[str, Any] = {"credit_limit": "250.00", "blocked": True}
+
+FIELD_MATRIX = [
+    pytest.param(op_id, field, role, id=f"{op_id}-{field}-{role}")
+    for op_id, fields in sorted(FIELD_REQUIRED.items())
+    for field in sorted(fields)
+    for role in ROLES
+    if role != "none"
+]
+
+
+@pytest.mark.parametrize("op_id, field, role", FIELD_MATRIX)
+async def test_field_security_matrix(
+    client: httpx.AsyncClient,
+    owner: Actor,
+    make_actor: MakeActor,
+    operations: dict[str, tuple[str, str, dict[str, Any]]],
+    session: AsyncSession,
+    op_id: str,
+    field: str,
+    role: str,
+) -> None:
+    """Credit control: who may set each guarded field; a refusal changes nothing."""
+    method, path, operation = operations[op_id]
+    required = FIELD_REQUIRED[op_id][field]
+    world = World(client, owner, make_actor)
+    url = path
+    for param in operation.get("parameters", []):
+        if param["in"] == "path":
+            url = url.replace("{" + param["name"] + "}", str(await world.path_value(param["name"])))
+    headers = owner.headers if role == "owner" else (await make_actor(role)).headers
+    customers_before = await count(session, "customers")
+    body = {"name": "Matrix field", field: FIELD_VALUES[field]}
+    r = await client.request(method, url, json=body, headers=headers)
+    if role_may(role, required):
+        assert r.status_code in (200, 201), f"{role} refused {field} on {op_id}: {r.text}"
+        assert r.json()[field] == FIELD_VALUES[field]
+        return
+    assert r.status_code == 403, r.text
+    assert is_problem(r)
+    assert r.json()["type"] == "credit-control-required"
+    assert r.json()["permission"] == required and r.json()["fields"] == [field]
+    assert await count(session, "customers") == customers_before
+    if method == "PATCH":
+        stored = (await client.get(url, headers=owner.headers)).json()
+        assert stored["name"] == "Matrix customer" and stored["version"] == 1
 
 
 # --------------------------------------------------------------------------------------------

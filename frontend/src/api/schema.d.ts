@@ -46,7 +46,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Me */
+        /**
+         * Me
+         * @description The principal (role, store, effective permissions) and the business clock and formats:
+         *     the front end gates its controls with `permissions` and `today`; the server stays the
+         *     authority.
+         */
         get: operations["auth-me"];
         put?: never;
         post?: never;
@@ -106,16 +111,40 @@ export interface paths {
         };
         /**
          * List Customers
-         * @description Customers (never a store's quick-sale customer), searched, filtered and sorted.
+         * @description Customers (never a store's quick-sale customer), searched, filtered and sorted. When `q`
+         *     is all digits and a customer has that number, that customer is the first item of the first
+         *     page (and is not listed again on later pages).
          */
         get: operations["customers-list"];
         put?: never;
         /**
          * Create Customer
          * @description A new customer of the caller's store. A tax id already used is a 409 `tax-id-taken`
-         *     naming the customer that has it. Honours `Idempotency-Key`.
+         *     naming the customer that has it. A `credit_limit` or `blocked: true` needs `sales:manage`
+         *     (403 `credit-control-required`). Honours `Idempotency-Key`.
          */
         post: operations["customers-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count Customers
+         * @description How many customers the list's filters match, by tab: active, inactive, blocked and
+         *     owing (balance below zero). Never a store's quick-sale customer.
+         */
+        get: operations["customers-counts"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -152,7 +181,8 @@ export interface paths {
         };
         /**
          * Export Customers
-         * @description The customers of the list with the same filters, as CSV. Cells a spreadsheet would run
+         * @description The customers of the list with the same filters, as CSV (every customer's tax id:
+         *     `sales:manage` only). Cells a spreadsheet would run
          *     as a formula are prefixed with `'`.
          */
         get: operations["customers-export"];
@@ -173,7 +203,9 @@ export interface paths {
         };
         /**
          * Get Customer
-         * @description One customer, with its version as `ETag` (send it back as `If-Match` on PATCH).
+         * @description One customer, with its version as `ETag` (send it back as `If-Match` on PATCH). A
+         *     customer merged into another is a 404 `customer-merged` whose `merged_into` names the
+         *     customer that holds its records now (after merges of merges, the last one).
          */
         get: operations["customers-get"];
         put?: never;
@@ -190,6 +222,8 @@ export interface paths {
          * Update Customer
          * @description Change the fields the body sets. With `If-Match`, a customer changed since it was read
          *     is refused with 412. Read-only fields (balance, number, store, ...) are refused (422).
+         *     Changing `credit_limit` or `blocked` needs `sales:manage` (403 `credit-control-required`,
+         *     nothing changed); sending the value the customer already has is not a change.
          */
         patch: operations["customers-update"];
         trace?: never;
@@ -1131,6 +1165,42 @@ export interface components {
              */
             warning_reasons: components["schemas"]["ObservationCode"][];
         };
+        /**
+         * CustomerCounts
+         * @description How many customers the list's filters match, by the list's tabs.
+         * @example {
+         *       "active": 1180,
+         *       "blocked": 12,
+         *       "inactive": 64,
+         *       "owing": 311
+         *     }
+         */
+        CustomerCounts: {
+            /**
+             * Active
+             * @description Active customers.
+             * @example 1180
+             */
+            active: number;
+            /**
+             * Blocked
+             * @description Blocked customers (active or not).
+             * @example 12
+             */
+            blocked: number;
+            /**
+             * Inactive
+             * @description Inactive customers.
+             * @example 64
+             */
+            inactive: number;
+            /**
+             * Owing
+             * @description Customers whose balance is below zero.
+             * @example 311
+             */
+            owing: number;
+        };
         /** CustomerCreate */
         CustomerCreate: {
             /**
@@ -1565,17 +1635,59 @@ export interface components {
             /** Message */
             message: string;
         };
-        /** Me */
+        /**
+         * Me
+         * @description The principal and what a client needs to set itself up: the business date to gate date
+         *     pickers with, the time zone, currency and locale to format with, the server's version.
+         * @example {
+         *       "currency": "BRL",
+         *       "id": 7,
+         *       "kind": "user",
+         *       "locale": "pt-BR",
+         *       "name": "Ana Souza",
+         *       "permissions": [
+         *         "customers:read",
+         *         "customers:write",
+         *         "orders:write",
+         *         "payments:read",
+         *         "payments:write"
+         *       ],
+         *       "role": "clerk",
+         *       "store": {
+         *         "code": "MAIN",
+         *         "id": 1,
+         *         "name": "Main store"
+         *       },
+         *       "store_id": 1,
+         *       "timezone": "America/Sao_Paulo",
+         *       "today": "2026-12-04",
+         *       "username": "ana",
+         *       "version": "0.1.0"
+         *     }
+         */
         Me: {
             /** Client Id */
             client_id: string | null;
+            /**
+             * Currency
+             * @description ISO 4217 code of every amount.
+             * @example BRL
+             */
+            currency: string;
             /** Id */
             id: number;
             /**
              * Kind
              * @description `user` or `api_client`.
+             * @example user
              */
             kind: string;
+            /**
+             * Locale
+             * @description BCP 47 locale the front end formats numbers and dates with.
+             * @example pt-BR
+             */
+            locale: string;
             /** Name */
             name: string;
             /**
@@ -1583,13 +1695,36 @@ export interface components {
              * @description Effective permissions (`owner` implies every one).
              */
             permissions: components["schemas"]["Permission"][];
-            /** Role */
+            /**
+             * Role
+             * @description The principal's role: `owner`, `manager`, `clerk` or `pos-terminal` (or whatever role the principal was given).
+             * @example clerk
+             */
             role: string;
             store: components["schemas"]["StoreRef"];
             /** Store Id */
             store_id: number;
+            /**
+             * Timezone
+             * @description The business time zone (IANA name).
+             * @example America/Sao_Paulo
+             */
+            timezone: string;
+            /**
+             * Today
+             * Format: date
+             * @description The business date: today's calendar date in the business time zone (`timezone`), not UTC's.
+             * @example 2026-12-04
+             */
+            today: string;
             /** Username */
             username: string | null;
+            /**
+             * Version
+             * @description The server's version.
+             * @example 0.1.0
+             */
+            version: string;
         };
         /**
          * MergeCustomer
@@ -2275,11 +2410,20 @@ export interface components {
         };
         /** StoreRef */
         StoreRef: {
-            /** Code */
+            /**
+             * Code
+             * @example MAIN
+             */
             code: string;
-            /** Id */
+            /**
+             * Id
+             * @example 1
+             */
             id: number;
-            /** Name */
+            /**
+             * Name
+             * @example Main store
+             */
             name: string;
         };
         /** Token */
@@ -2775,8 +2919,8 @@ export interface operations {
     "customers-list": {
         parameters: {
             query?: {
-                /** @description Default: active first, then inactive, each by name. */
-                sort?: ("name" | "-name" | "number" | "-number" | "created_at" | "-created_at" | "total_purchases" | "-total_purchases") | null;
+                /** @description Default: active first, then inactive, each by name. `balance`: those who owe most first; `-balance`: the highest balance first (ties by id). */
+                sort?: ("name" | "-name" | "number" | "-number" | "created_at" | "-created_at" | "total_purchases" | "-total_purchases" | "balance" | "-balance") | null;
                 /** @description Page size, 1 to 200 (default 50). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page; omit for the first. */
@@ -2788,6 +2932,8 @@ export interface operations {
                 /** @description Only blocked (true) or not. */
                 blocked?: boolean | null;
                 store_id?: number | null;
+                /** @description Only customers who owe (balance below zero: true) or who do not. */
+                owing?: boolean | null;
             };
             header?: never;
             path?: never;
@@ -2881,7 +3027,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The principal lacks a permission or the record's rules forbid it */
+            /** @description The principal lacks `customers:write`, or (`credit-control-required`) sets or changes `credit_limit` or `blocked` without `sales:manage`; nothing is changed. `fields` names the refused fields. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2893,6 +3039,76 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or too slow; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "customers-counts": {
+        parameters: {
+            query?: {
+                /** @description Words each found in name, trade name, contact, phone, e-mail, city or tax id, ignoring case and accents; an all-digit `q` also matches the number. */
+                q?: string | null;
+                /** @description Default `all`. */
+                status?: "active" | "inactive" | "all";
+                /** @description Only blocked (true) or not. */
+                blocked?: boolean | null;
+                store_id?: number | null;
+                /** @description Only customers who owe (balance below zero: true) or who do not. */
+                owing?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerCounts"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The principal lacks a permission or the record's rules forbid it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2991,8 +3207,8 @@ export interface operations {
     "customers-export": {
         parameters: {
             query?: {
-                /** @description Default: active first, then inactive, each by name. */
-                sort?: ("name" | "-name" | "number" | "-number" | "created_at" | "-created_at" | "total_purchases" | "-total_purchases") | null;
+                /** @description Default: active first, then inactive, each by name. `balance`: those who owe most first; `-balance`: the highest balance first (ties by id). */
+                sort?: ("name" | "-name" | "number" | "-number" | "created_at" | "-created_at" | "total_purchases" | "-total_purchases" | "balance" | "-balance") | null;
                 format?: "csv";
                 /** @description Words each found in name, trade name, contact, phone, e-mail, city or tax id, ignoring case and accents; an all-digit `q` also matches the number. */
                 q?: string | null;
@@ -3001,6 +3217,8 @@ export interface operations {
                 /** @description Only blocked (true) or not. */
                 blocked?: boolean | null;
                 store_id?: number | null;
+                /** @description Only customers who owe (balance below zero: true) or who do not. */
+                owing?: boolean | null;
             };
             header?: never;
             path?: never;
@@ -3100,7 +3318,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such resource */
+            /** @description No such customer (`customer-not-found`), or (`customer-merged`) it was merged into the customer `merged_into` `{id, number, name}` names. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3264,7 +3482,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The principal lacks a permission or the record's rules forbid it */
+            /** @description The principal lacks `customers:write`, or (`credit-control-required`) sets or changes `credit_limit` or `blocked` without `sales:manage`; nothing is changed. `fields` names the refused fields. */
             403: {
                 headers: {
                     [name: string]: unknown;

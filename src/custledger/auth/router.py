@@ -6,11 +6,13 @@ from typing import Annotated
 
 from fastapi import Form, Header, Response
 
+from custledger import __version__
 from custledger.auth import service, tokens
 from custledger.auth.dependencies import CurrentPrincipal
 from custledger.auth.models import PrincipalRow
 from custledger.auth.schemas import Me, StoreRef, Token
 from custledger.config import get_settings
+from custledger.kit import clock
 from custledger.kit.db import Session
 from custledger.kit.errors import DomainError, problems
 from custledger.kit.routes import api_router
@@ -76,6 +78,10 @@ async def token(
 
 @router.get("/me", operation_id="auth-me", responses=problems())
 async def me(session: Session, principal: CurrentPrincipal) -> Me:
+    """The principal (role, store, effective permissions) and the business clock and formats:
+    the front end gates its controls with `permissions` and `today`; the server stays the
+    authority."""
+    settings = get_settings()
     row = await session.get(PrincipalRow, principal.id)
     assert row is not None
     store = await stores.get_store(session, principal.store_id)
@@ -89,4 +95,9 @@ async def me(session: Session, principal: CurrentPrincipal) -> Me:
         store_id=store.id,
         store=StoreRef(id=store.id, code=store.code, name=store.name),
         permissions=sorted(principal.permissions),
+        today=clock.today(),
+        timezone=settings.timezone,
+        currency=settings.currency,
+        locale=settings.locale,
+        version=__version__,
     )

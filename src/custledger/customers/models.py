@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from custledger.kit.db import Base, MoneyColumn, TimestampMixin
@@ -24,6 +24,18 @@ class Customer(TimestampMixin, Base):
             postgresql_include=["search_text"],
         ),
         Index("ix_customers_total_purchases", "total_purchases", "id"),
+        # The balance sort, and the owing filter in it (migration 0007).
+        Index("ix_customers_balance", "is_quick_sale", "balance", "id"),
+        # The owing filter in the default order: the debtors alone, in the listing's order.
+        Index(
+            "ix_customers_owing_listing",
+            "is_quick_sale",
+            "active",
+            "sort_name",
+            "id",
+            postgresql_where=text("balance < 0"),
+            sqlite_where=text("balance < 0"),
+        ),
         Index("ix_customers_created_at", "created_at", "id"),
         # Substring search: a trigram index on PostgreSQL, a plain index elsewhere. Written
         # straight into the index (no pending list that every search would scan; migration
@@ -86,3 +98,15 @@ class Customer(TimestampMixin, Base):
     sort_name: Mapped[str] = mapped_column(String(200), default="")
     # Edits of the record (not balance moves) bump it; it is the ETag.
     version: Mapped[int] = mapped_column(default=1)
+
+
+class CustomerMerge(Base):
+    """What a merge leaves behind of its source: which customer it was merged into, so a read of
+    the old id can say where the customer went. Kept flat: a merge of a survivor repoints the
+    rows that named it. No foreign keys: the source is deleted, and the survivor may be later."""
+
+    __tablename__ = "customer_merges"
+
+    source_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    survivor_id: Mapped[int] = mapped_column(index=True)
+    merged_at: Mapped[datetime]

@@ -39,7 +39,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from custledger.auth.models import PrincipalRow
 from custledger.balance.models import MonthlyTotal
-from custledger.customers.models import Customer
+from custledger.customers.models import Customer, CustomerMerge
 from custledger.kit.audit import AuditEntry
 from custledger.kit.db import Prepared, RowData, is_postgres
 from custledger.kit.text import digits, fold
@@ -102,6 +102,7 @@ class CustomerFilters:
     status: str = "all"
     blocked: bool | None = None
     store_id: int | None = None
+    owing: bool | None = None
 
 
 def _pattern(term: str) -> str:
@@ -160,6 +161,8 @@ SORTS: dict[str, tuple[InstrumentedAttribute[Any], bool]] = {
     "-created_at": (Customer.created_at, True),
     "total_purchases": (Customer.total_purchases, False),
     "-total_purchases": (Customer.total_purchases, True),
+    "balance": (Customer.balance, False),
+    "-balance": (Customer.balance, True),
 }
 
 # An order: columns with their direction, the id last.
@@ -193,6 +196,7 @@ class ListShape:
     blocked: bool | None
     store: bool
     sort: str | None
+    owing: bool | None = None
 
     @property
     def order(self) -> SortOrder:
@@ -243,6 +247,9 @@ class ListShape:
             found.append(Customer.blocked == (true() if self.blocked else false()))
         if self.store:
             found.append(Customer.store_id == bindparam("store_id", type_=Integer))
+        if self.owing is not None:
+            # Owes: a balance below zero (the owing indexes of migration 0007 carry it).
+            found.append(Customer.balance < 0 if self.owing else Customer.balance >= 0)
         return found
 
 
@@ -393,6 +400,7 @@ def shape_of(
         blocked=filters.blocked,
         store=filters.store_id is not None,
         sort=sort,
+        owing=filters.owing,
     )
     return shape, params
 
@@ -513,9 +521,62 @@ def parse_sort_key(sort: str | None, key: list[Any]) -> list[Any]:
         if moment.tzinfo is None:
             raise ValueError("not a position")
         return [moment, last_id]
-    if (column is Customer.number or column is Customer.total_purchases) and _is_int(value):
+    integer_columns = (Customer.number, Customer.total_purchases, Customer.balance)
+    if any(column is c for c in integer_columns) and _is_int(value):
         return key
     raise ValueError("not a position")
+
+
+def number_asked(filters: CustomerFilters) -> int | None:
+    """The customer number an all-digit ``q`` names (that customer leads the first page)."""
+    q = filters.q or ""
+    return int(q.strip()) if _is_number(q) else None
+
+
+async def numbered_row(
+    session: AsyncSession, filters: CustomerFilters, number: int
+) -> RowData | None:
+    """The listed customer with this number, if it passes the list's other filters."""
+    shape, params = shape_of(filters, None, indexed=is_postgres(session))
+    query = select(*LIST_COLUMNS).where(
+        *shape.conditions(search=False), Customer.number == bindparam("number_asked")
+    )
+    found = (await session.execute(query, {**params, "number_asked": number})).mappings()
+    row = found.first()
+    return None if row is None else dict(row)
+
+
+async def counts(session: AsyncSession, filters: CustomerFilters) -> dict[str, int]:
+    """How many customers of the list, by the list's tabs: one pass over the matches."""
+    shape, params = shape_of(filters, None, indexed=is_postgres(session))
+    if filters.q and filters.q.split() and not shape.words:
+        return {"active": 0, "inactive": 0, "blocked": 0, "owing": 0}
+    query = select(
+        func.count().filter(Customer.active == true()).label("active"),
+        func.count().filter(Customer.active == false()).label("inactive"),
+        func.count().filter(Customer.blocked == true()).label("blocked"),
+        func.count().filter(Customer.balance < 0).label("owing"),
+    ).where(*shape.conditions())
+    row = (await session.execute(query, params)).mappings().one()
+    return {name: int(row[name] or 0) for name in ("active", "inactive", "blocked", "owing")}
+
+
+async def merged_into(session: AsyncSession, customer_id: int) -> RowMapping | None:
+    """The customer a merged-away customer now lives on, following merges of merges."""
+    seen = {customer_id}
+    current = customer_id
+    while True:
+        survivor = await session.scalar(
+            select(CustomerMerge.survivor_id).where(CustomerMerge.source_id == current)
+        )
+        if survivor is None or survivor in seen:
+            break
+        seen.add(survivor)
+        current = survivor
+    if current == customer_id:
+        return None
+    query = select(Customer.id, Customer.number, Customer.name).where(Customer.id == current)
+    return (await session.execute(query)).mappings().one_or_none()
 
 
 # Built once: a customer read is the busiest query of the API.
@@ -547,6 +608,11 @@ async def has_history(session: AsyncSession, customer_id: int) -> bool:
         if await session.scalar(query) is not None:
             return True
     return False
+
+
+async def forget_merges_into(session: AsyncSession, customer_id: int) -> None:
+    """A deleted customer is no one's survivor any more (SQLite may give its id to another)."""
+    await session.execute(delete(CustomerMerge).where(CustomerMerge.survivor_id == customer_id))
 
 
 async def delete_monthly_totals(session: AsyncSession, customer_id: int) -> None:

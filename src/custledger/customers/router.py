@@ -9,18 +9,23 @@ from fastapi.responses import StreamingResponse
 
 from custledger.auth.dependencies import CustomersRead, CustomersWrite, SalesManage
 from custledger.customers import service
+from custledger.customers.permissions import (
+    CreditControlledCreate,
+    CreditControlledPatch,
+    credit_control_responses,
+)
 from custledger.customers.repository import CustomerFilters
 from custledger.customers.schemas import (
     AuditEntryOut,
-    CustomerCreate,
+    CustomerCounts,
     CustomerOut,
-    CustomerPatch,
     CustomerSort,
     CustomerStatus,
     Duplicates,
+    MergedInto,
 )
 from custledger.kit.db import Session
-from custledger.kit.errors import problems
+from custledger.kit.errors import PROBLEM_JSON, problems
 from custledger.kit.etag import IfMatch, etag, expected_versions
 from custledger.kit.idempotency import Idempotent
 from custledger.kit.jsonutil import dumps
@@ -44,16 +49,62 @@ async def customer_filters(
     status: Annotated[CustomerStatus, Query(description="Default `all`.")] = "all",
     blocked: Annotated[bool | None, Query(description="Only blocked (true) or not.")] = None,
     store_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    owing: Annotated[
+        bool | None,
+        Query(
+            description="Only customers who owe (balance below zero: true) or who do not.",
+            examples=[True],
+        ),
+    ] = None,
 ) -> CustomerFilters:
-    return CustomerFilters(q=q, status=status, blocked=blocked, store_id=store_id)
+    return CustomerFilters(q=q, status=status, blocked=blocked, store_id=store_id, owing=owing)
 
 
 Filters = Annotated[CustomerFilters, Depends(customer_filters)]
 Sort = Annotated[
     CustomerSort | None,
-    Query(description="Default: active first, then inactive, each by name."),
+    Query(
+        description="Default: active first, then inactive, each by name. `balance`: those who "
+        "owe most first; `-balance`: the highest balance first (ties by id).",
+        examples=["balance"],
+    ),
 ]
 Limit = Annotated[int, limit_query(50, 200)]
+
+
+MERGED_RESPONSES = problems(403, 404)
+MERGED_RESPONSES[404] = {
+    **MERGED_RESPONSES[404],
+    "description": "No such customer (`customer-not-found`), or (`customer-merged`) it was "
+    "merged into the customer `merged_into` `{id, number, name}` names.",
+    "content": {
+        PROBLEM_JSON: {
+            "schema": {"$ref": "#/components/schemas/Problem"},
+            "examples": {
+                "customer-merged": {
+                    "value": {
+                        "type": "customer-merged",
+                        "title": "Customer merged",
+                        "status": 404,
+                        "detail": "Customer 77 was merged into customer #1043 (Maria "
+                        "Oliveira); its records are there now.",
+                        "merged_into": MergedInto(
+                            id=812, number=1043, name="Maria Oliveira"
+                        ).model_dump(),
+                    }
+                },
+                "customer-not-found": {
+                    "value": {
+                        "type": "customer-not-found",
+                        "title": "Not found",
+                        "status": 404,
+                        "detail": "No customer with id 77.",
+                    }
+                },
+            },
+        }
+    },
+}
 
 
 def _location(customer_id: int) -> str:
@@ -74,9 +125,24 @@ async def list_customers(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Response:
-    """Customers (never a store's quick-sale customer), searched, filtered and sorted."""
+    """Customers (never a store's quick-sale customer), searched, filtered and sorted. When `q`
+    is all digits and a customer has that number, that customer is the first item of the first
+    page (and is not listed again on later pages)."""
     page = await service.list_customers(session, filters, sort, cursor, limit)
     return Response(dumps(page), media_type="application/json")
+
+
+@router.get(
+    "/customers/counts",
+    operation_id="customers-counts",
+    responses=problems(403),
+)
+async def count_customers(
+    session: Session, _principal: CustomersRead, filters: Filters
+) -> CustomerCounts:
+    """How many customers the list's filters match, by tab: active, inactive, blocked and
+    owing (balance below zero). Never a store's quick-sale customer."""
+    return CustomerCounts(**await service.count_customers(session, filters))
 
 
 @router.post(
@@ -84,13 +150,14 @@ async def list_customers(
     status_code=201,
     response_model=CustomerOut,
     operation_id="customers-create",
-    responses=problems(403, 409),
+    responses=credit_control_responses(409),
 )
 async def create_customer(
-    body: CustomerCreate, session: Session, principal: CustomersWrite, idem: Idempotent
+    body: CreditControlledCreate, session: Session, principal: CustomersWrite, idem: Idempotent
 ) -> Response:
     """A new customer of the caller's store. A tax id already used is a 409 `tax-id-taken`
-    naming the customer that has it. Honours `Idempotency-Key`."""
+    naming the customer that has it. A `credit_limit` or `blocked: true` needs `sales:manage`
+    (403 `credit-control-required`). Honours `Idempotency-Key`."""
     customer = await service.create_customer(session, principal, body)
     return await idem.respond(
         service.out_of(customer),
@@ -134,12 +201,14 @@ async def find_duplicates(
     },
 )
 async def export_customers(
-    _principal: CustomersRead,
+    _reader: CustomersRead,
+    _principal: SalesManage,
     filters: Filters,
     sort: Sort = None,
     export_format: Annotated[Literal["csv"], Query(alias="format")] = "csv",
 ) -> StreamingResponse:
-    """The customers of the list with the same filters, as CSV. Cells a spreadsheet would run
+    """The customers of the list with the same filters, as CSV (every customer's tax id:
+    `sales:manage` only). Cells a spreadsheet would run
     as a formula are prefixed with `'`."""
     service.check_filters(filters)
     return StreamingResponse(
@@ -153,10 +222,12 @@ async def export_customers(
     "/customers/{customer_id:int}",
     operation_id="customers-get",
     response_model=CustomerOut,
-    responses=problems(403, 404),
+    responses=MERGED_RESPONSES,
 )
 async def get_customer(customer_id: Id, session: Session, _principal: CustomersRead) -> Response:
-    """One customer, with its version as `ETag` (send it back as `If-Match` on PATCH)."""
+    """One customer, with its version as `ETag` (send it back as `If-Match` on PATCH). A
+    customer merged into another is a 404 `customer-merged` whose `merged_into` names the
+    customer that holds its records now (after merges of merges, the last one)."""
     values = await service.get_customer(session, customer_id)
     return Response(
         dumps(values), media_type="application/json", headers={"ETag": etag(values["version"])}
@@ -166,18 +237,20 @@ async def get_customer(customer_id: Id, session: Session, _principal: CustomersR
 @router.patch(
     "/customers/{customer_id:int}",
     operation_id="customers-update",
-    responses=problems(403, 404, 409, 412),
+    responses=credit_control_responses(404, 409, 412),
 )
 async def update_customer(
     customer_id: Id,
-    body: CustomerPatch,
+    body: CreditControlledPatch,
     session: Session,
     principal: CustomersWrite,
     response: Response,
     if_match: IfMatch = None,
 ) -> CustomerOut:
     """Change the fields the body sets. With `If-Match`, a customer changed since it was read
-    is refused with 412. Read-only fields (balance, number, store, ...) are refused (422)."""
+    is refused with 412. Read-only fields (balance, number, store, ...) are refused (422).
+    Changing `credit_limit` or `blocked` needs `sales:manage` (403 `credit-control-required`,
+    nothing changed); sending the value the customer already has is not a change."""
     customer = await service.update_customer(
         session, principal, customer_id, body, expected_versions(if_match)
     )

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from custledger.balance.service import available_credit
 from custledger.kit.money import Money, NonNegativeMoney, format_money
@@ -23,8 +23,15 @@ from custledger.kit.text import digits
 _TAX_ID_CHARACTERS = re.compile(r"^[0-9.\-/\s]+$")
 
 
+def repeats_one_digit(number: str) -> bool:
+    """``111.111.111-11``, ``00.000.000/0000-00``: the check digits of a CPF or CNPJ whose
+    digits are all the same come out right, yet no such document is ever issued. Invalid
+    everywhere a tax id is taken (customers, cheque issuers)."""
+    return bool(number) and number == number[0] * len(number)
+
+
 def _cpf_valid(number: str) -> bool:
-    if len(number) != 11 or number == number[0] * 11:
+    if len(number) != 11 or repeats_one_digit(number):
         return False
     values = [int(c) for c in number]
     for size in (9, 10):
@@ -39,7 +46,7 @@ _CNPJ_WEIGHTS = (6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)
 
 
 def _cnpj_valid(number: str) -> bool:
-    if len(number) != 14 or number == number[0] * 14:
+    if len(number) != 14 or repeats_one_digit(number):
         return False
     values = [int(c) for c in number]
     for size in (12, 13):
@@ -352,7 +359,30 @@ CustomerSort = Literal[
     "-created_at",
     "total_purchases",
     "-total_purchases",
+    "balance",
+    "-balance",
 ]
+
+
+class CustomerCounts(BaseModel):
+    """How many customers the list's filters match, by the list's tabs."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"active": 1180, "inactive": 64, "blocked": 12, "owing": 311}]
+        }
+    )
+
+    active: int = Field(description="Active customers.", examples=[1180])
+    inactive: int = Field(description="Inactive customers.", examples=[64])
+    blocked: int = Field(description="Blocked customers (active or not).", examples=[12])
+    owing: int = Field(description="Customers whose balance is below zero.", examples=[311])
+
+
+class MergedInto(BaseModel):
+    id: int = Field(examples=[812])
+    number: int | None = Field(examples=[1043])
+    name: str = Field(examples=["Maria Oliveira"])
 
 
 _MONEY_FIELDS = ("credit_limit", "balance", "available_credit", "total_purchases")

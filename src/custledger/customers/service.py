@@ -163,6 +163,9 @@ async def list_customers(
     ``get_customer`` (the POS search runs this on every keystroke pause)."""
     check_filters(filters)
     kind = _cursor_kind(sort)
+    number = repository.number_asked(filters)
+    if number is not None and cursor and _is_start_cursor(kind, cursor):
+        return await _numbered_page(session, filters, sort, None, limit, number, first=False)
     raw = decode_cursor(kind, cursor, 3 if sort is None else 2)
     after = None
     if raw is not None:
@@ -170,11 +173,65 @@ async def list_customers(
             after = repository.parse_sort_key(sort, raw)
         except (ValueError, TypeError):
             raise invalid("cursor", "not a cursor this list returned", "query") from None
+    if number is not None:
+        first = raw is None
+        return await _numbered_page(session, filters, sort, after, limit, number, first=first)
     rows = await repository.list_rows(session, filters, sort, after, limit + 1)
     next_cursor = None
     if len(rows) > limit:
         next_cursor = encode_cursor(kind, repository.sort_key(rows[limit - 1], sort))
     return {"items": [_listed(r) for r in rows[:limit]], "next_cursor": next_cursor}
+
+
+def _start_kind(kind: str) -> str:
+    return f"{kind}:after-number"
+
+
+def _is_start_cursor(kind: str, cursor: str) -> bool:
+    """The cursor of a first page that held only the customer of the number asked."""
+    try:
+        return decode_cursor(_start_kind(kind), cursor, 0) is not None
+    except Unprocessable:
+        return False
+
+
+async def _numbered_page(
+    session: AsyncSession,
+    filters: CustomerFilters,
+    sort: str | None,
+    after: list[Any] | None,
+    limit: int,
+    number: int,
+    *,
+    first: bool,
+) -> dict[str, Any]:
+    """A page of an all-digit search: the customer with that number leads the first page and
+    is left out of the order everywhere else, so it is listed exactly once."""
+    kind = _cursor_kind(sort)
+    rows = await repository.list_rows(session, filters, sort, after, limit + 2)
+    in_order = [r for r in rows if r["number"] != number]
+    page: list[RowData] = list(in_order)
+    if first:
+        numbered = next((r for r in rows if r["number"] == number), None)
+        if numbered is None:
+            numbered = await repository.numbered_row(session, filters, number)
+        if numbered is not None:
+            page.insert(0, numbered)
+    next_cursor = None
+    if len(page) > limit:
+        last = [r for r in page[:limit] if r["number"] != number]
+        next_cursor = (
+            encode_cursor(kind, repository.sort_key(last[-1], sort))
+            if last
+            else encode_cursor(_start_kind(kind), [])
+        )
+    return {"items": [_listed(r) for r in page[:limit]], "next_cursor": next_cursor}
+
+
+async def count_customers(session: AsyncSession, filters: CustomerFilters) -> dict[str, int]:
+    """The list's tab counts (never a quick-sale customer)."""
+    check_filters(filters)
+    return await repository.counts(session, filters)
 
 
 def _listed(row: RowData) -> dict[str, Any]:
@@ -189,6 +246,19 @@ async def get_customer(session: AsyncSession, customer_id: int) -> dict[str, Any
     the model would check, and the schema tests hold it to the model)."""
     row = await repository.out_row(session, customer_id)
     if row is None:
+        survivor = await repository.merged_into(session, customer_id)
+        if survivor is not None:
+            raise NotFound(
+                f"Customer {customer_id} was merged into customer #{survivor['number']} "
+                f"({survivor['name']}); its records are there now.",
+                type="customer-merged",
+                title="Customer merged",
+                merged_into={
+                    "id": survivor["id"],
+                    "number": survivor["number"],
+                    "name": survivor["name"],
+                },
+            )
         raise _not_found(customer_id)
     return response_values(row)
 
@@ -300,6 +370,7 @@ async def delete_customer(
     try:
         async with session.begin_nested():
             await repository.delete_monthly_totals(session, customer.id)
+            await repository.forget_merges_into(session, customer.id)
             await session.delete(customer)
             await session.flush()
     except IntegrityError:

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from custledger.balance.models import MonthlyTotal
-from custledger.customers.models import Customer
+from custledger.customers.models import Customer, CustomerMerge
+from custledger.kit import clock
 from custledger.kit.idempotency import IdempotencyRecord
 from custledger.orders.models import Delivery, Order
 from custledger.payments.models import Cheque, Payment
@@ -37,6 +38,19 @@ NOT_MOVED = {
     "audit_log": "history stays under the source id (GET /customers/{source_id}/audit)",
     "stores": "quick_sale_customer_id: quick-sale customers are refused",
 }
+
+
+async def record_merge(session: AsyncSession, source_id: int, survivor_id: int) -> None:
+    """Remember where the source went, and repoint the customers merged into it before, so a
+    read of any of their ids names the survivor in one look-up."""
+    await session.execute(delete(CustomerMerge).where(CustomerMerge.source_id == source_id))
+    await session.execute(
+        update(CustomerMerge)
+        .where(CustomerMerge.survivor_id == source_id)
+        .values(survivor_id=survivor_id)
+    )
+    session.add(CustomerMerge(source_id=source_id, survivor_id=survivor_id, merged_at=clock.now()))
+    await session.flush()
 
 
 async def customer(session: AsyncSession, customer_id: int) -> Customer | None:

@@ -185,4 +185,5 @@ async def merge(
     )
     await session.flush()
     await repository.delete_customer(session, source)
+    await repository.record_merge(session, source.id, survivor.id)
     return Outcome(survivor=survivor, moved=moved, audit_id=audit_id)

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from custledger.customers.schemas import repeats_one_digit
 from custledger.kit.money import Money, PositiveMoney
 from custledger.kit.schemas import Input, Output, not_null
 from custledger.kit.text import digits
@@ -46,10 +47,12 @@ ChequeNumber = Annotated[str, Field(min_length=1, max_length=20)]
 
 
 def tax_id_digits(value: str) -> str:
-    """A CPF or CNPJ as its digits; a ValueError unless 11 or 14 of them."""
+    """A CPF or CNPJ as its digits; a ValueError unless 11 or 14 of them, not all the same."""
     found = digits(value)
     if len(found) not in (11, 14):
         raise ValueError("must be a CPF (11 digits) or a CNPJ (14 digits)")
+    if repeats_one_digit(found):
+        raise ValueError("not a valid CPF or CNPJ: all its digits are the same")
     return found
 
 
