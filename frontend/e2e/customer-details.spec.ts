@@ -148,6 +148,8 @@ test("a concurrent edit ends in the 412 dialog and nothing typed is lost", async
   await expect(dialog).toBeVisible();
   await expect(dialog.getByTestId("conflict-table")).toContainText("Ana Paula");
   await expect(dialog.getByTestId("conflict-table")).toContainText("Prefere receber por PIX");
+  // What the other clerk saved is shown too.
+  await expect(dialog.getByTestId("conflict-table")).toContainText("Betim");
   await shot(page, "details-412-dialog");
   // Behind the dialog the form still holds what was typed.
   await expect(field(page, "Contato")).toHaveValue("Ana Paula");

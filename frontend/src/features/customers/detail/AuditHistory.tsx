@@ -1,13 +1,27 @@
 import { Alert, Loader, Table, Text } from "@mantine/core";
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { describeProblem } from "../../../lib/describe-problem";
 import { formatTimestamp } from "../../../lib/dates";
 import { useMe } from "../../../lib/me";
+import { formatMoney } from "../../../lib/money";
 import { problemOf } from "../../../lib/problem";
 import { useAudit } from "./queries";
 
-function show(value: unknown): string {
+const MONEY_FIELDS = new Set(["credit_limit", "balance"]);
+
+function show(
+  name: string,
+  value: unknown,
+  t: TFunction,
+  locale: string,
+  currency: string,
+): string {
   if (value === null || value === undefined || value === "") return "—";
+  if (typeof value === "boolean") return value ? t("yes") : t("no");
+  if (MONEY_FIELDS.has(name) && typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)) {
+    return formatMoney(value, locale, currency);
+  }
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
@@ -35,7 +49,12 @@ export function AuditHistory({ customerId }: { customerId: number }) {
             before?: Record<string, unknown>;
             after?: Record<string, unknown>;
           };
-          const names = Object.keys({ ...changes.before, ...changes.after });
+          const currency = me?.currency ?? "BRL";
+          const shown = (name: string, v: unknown) => show(name, v, t, i18n.language, currency);
+          // Only what changed: a new customer's empty fields are left out.
+          const names = Object.keys({ ...changes.before, ...changes.after }).filter(
+            (name) => shown(name, changes.before?.[name]) !== shown(name, changes.after?.[name]),
+          );
           return (
             <Table.Tr key={entry.id}>
               <Table.Td style={{ whiteSpace: "nowrap" }}>
@@ -50,8 +69,8 @@ export function AuditHistory({ customerId }: { customerId: number }) {
               <Table.Td>
                 {names.map((name) => (
                   <div key={name}>
-                    <b>{t(`fields.${name}`, { defaultValue: name })}</b>:{" "}
-                    {show(changes.before?.[name])} → {show(changes.after?.[name])}
+                    <b>{t([`fields.${name}`, `audit.fields.${name}`], { defaultValue: name })}</b>:{" "}
+                    {shown(name, changes.before?.[name])} → {shown(name, changes.after?.[name])}
                   </div>
                 ))}
               </Table.Td>

@@ -204,6 +204,13 @@ export function DetailsForm({ record }: DetailsFormProps) {
   useHotkeys([["mod+S", () => void save()]], []);
 
   const theirs = conflict?.theirs ?? null;
+  // What this user changed, and what the other save changed, each once.
+  const conflictFields = [
+    ...new Set([
+      ...Object.keys(changes),
+      ...(theirs ? Object.keys(changedFields(valuesOf(theirs.customer, locale), baseValues)) : []),
+    ]),
+  ] as FieldName[];
   const storeId = base?.customer.store_id ?? me?.store_id;
   const storeName = stores.data?.find((s) => s.id === storeId)?.name ?? null;
 
@@ -272,7 +279,7 @@ export function DetailsForm({ record }: DetailsFormProps) {
 
       <ConflictDialog
         opened={conflict !== null}
-        fields={Object.keys(changes) as FieldName[]}
+        fields={conflictFields}
         mine={values}
         theirs={theirs ? valuesOf(theirs.customer, locale) : null}
         onClose={() => setConflict(null)}
