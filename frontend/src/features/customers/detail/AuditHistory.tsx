@@ -9,6 +9,8 @@ import { problemOf } from "../../../lib/problem";
 import { useAudit } from "./queries";
 
 const MONEY_FIELDS = new Set(["credit_limit", "balance"]);
+// Ids the clerk cannot read (the store is named in the form).
+const HIDDEN = new Set(["store_id", "id"]);
 
 function show(
   name: string,
@@ -53,7 +55,9 @@ export function AuditHistory({ customerId }: { customerId: number }) {
           const shown = (name: string, v: unknown) => show(name, v, t, i18n.language, currency);
           // Only what changed: a new customer's empty fields are left out.
           const names = Object.keys({ ...changes.before, ...changes.after }).filter(
-            (name) => shown(name, changes.before?.[name]) !== shown(name, changes.after?.[name]),
+            (name) =>
+              !HIDDEN.has(name) &&
+              shown(name, changes.before?.[name]) !== shown(name, changes.after?.[name]),
           );
           return (
             <Table.Tr key={entry.id}>
