@@ -247,3 +247,20 @@ test("the Details tab has no serious accessibility violations", async ({ page, r
   await expect(field(page, "Nome")).toHaveValue(c.name);
   expect(await seriousViolations(page)).toEqual([]);
 });
+
+test("a merged-away customer says so and links to the survivor", async ({ page, request }) => {
+  const survivor = await newCustomer(request, { name: `Sobrevivente ${unique()}` });
+  const source = await newCustomer(request, { name: `Duplicado ${unique()}` });
+  const token = await tokenFor(request);
+  const merged = await request.post(`/api/v1/customers/${survivor.id}/merge`, {
+    headers: { Authorization: `Bearer ${token}`, "Idempotency-Key": `merge-${source.id}` },
+    data: { source_id: source.id },
+  });
+  expect(merged.ok(), await merged.text()).toBe(true);
+  await loginAt(page, `/customers/${source.id}/details`);
+  const message = page.getByTestId("customer-merged");
+  await expect(message).toContainText("Este cliente foi unificado com outro");
+  await message.getByRole("link", { name: new RegExp(survivor.name) }).click();
+  await expect(page).toHaveURL(`/customers/${survivor.id}/details`);
+  await expect(page.getByTestId("customer-header")).toContainText(survivor.name);
+});
