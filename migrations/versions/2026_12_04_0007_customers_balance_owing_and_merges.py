@@ -1,7 +1,8 @@
 """customers: indexes for the balance sort and the owing filter; where merged customers went
 
-- ``ix_customers_balance`` (is_quick_sale, balance, id): ``sort=balance|-balance`` read in
-  index order with keyset pages, and ``owing=true`` with that sort as a range of it.
+- ``ix_customers_balance`` (is_quick_sale, balance, id; on PostgreSQL including active and
+  blocked): ``sort=balance|-balance`` read in index order with keyset pages, ``owing=true``
+  with that sort as a range of it, and the counts of the debtors from the index alone.
 - ``ix_customers_owing_listing``: the listing index (is_quick_sale, active, sort_name, id) of
   the debtors alone (``WHERE balance < 0``), so ``owing=true`` in the default order and the
   ``owing`` count read only the customers who owe.
@@ -32,7 +33,11 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_index(
-        "ix_customers_balance", "customers", ["is_quick_sale", "balance", "id"], unique=False
+        "ix_customers_balance",
+        "customers",
+        ["is_quick_sale", "balance", "id"],
+        unique=False,
+        postgresql_include=["active", "blocked"],
     )
     op.create_index(
         "ix_customers_owing_listing",

@@ -828,6 +828,7 @@ async def _write(
     planner: _Planner,
     customers: list[_Customer],
     clerk_of_store: dict[int, int],
+    manager_of_store: dict[int, int],
 ) -> dict[str, int]:
     today = planner.today
     first_number = await _reserve_numbers(session, "customer_number_seq", len(customers))
@@ -960,7 +961,12 @@ async def _write(
         [
             {
                 "occurred_at": c.row["created_at"],
-                "principal_id": clerk_of_store[c.row["store_id"]],
+                # Credit is set by credit control (sales:manage): the store's manager.
+                "principal_id": (
+                    manager_of_store
+                    if c.row["credit_limit"] is not None or c.row["blocked"]
+                    else clerk_of_store
+                )[c.row["store_id"]],
                 "action": "customer.create",
                 "entity_type": "customer",
                 "entity_id": c.id,
@@ -1080,7 +1086,8 @@ async def seed(
     )
     planned, long_customer, pairs = plan.customers, plan.long_customer, plan.pairs
     clerk_of_store = {s.store_id: s.clerk for s in staff.values()}
-    counts = await _write(session, plan.planner, planned, clerk_of_store)
+    manager_of_store = {s.store_id: s.manager for s in staff.values()}
+    counts = await _write(session, plan.planner, planned, clerk_of_store, manager_of_store)
     lines.append(
         f"seeded {len(store_rows)} stores, {counts['customers']} customers, "
         f"{counts['orders']} orders, {counts['deliveries']} deliveries, "

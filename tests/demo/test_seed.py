@@ -16,6 +16,7 @@ from custledger.balance.service import recompute_all
 from custledger.customers import service as customers_service
 from custledger.customers.models import Customer
 from custledger.kit import clock
+from custledger.kit.audit import AuditEntry
 from custledger.kit.db import next_number
 from custledger.kit.errors import Conflict
 from custledger.kit.text import fold
@@ -286,3 +287,17 @@ async def test_seeded_customers_match_the_deterministic_plan_and_the_demo_logins
     )
     assert r.status_code == 200, r.text
     assert target.name in [item["name"] for item in r.json()["items"]]
+
+
+async def test_seeded_credit_was_set_by_credit_control(session):
+    """Credit limits and blocks are sales:manage's: the audit never shows a clerk setting one."""
+    await seeded(session)
+    rows = await session.execute(
+        select(Customer.credit_limit, Customer.blocked, PrincipalRow.role)
+        .join(AuditEntry, AuditEntry.entity_id == Customer.id)
+        .join(PrincipalRow, PrincipalRow.id == AuditEntry.principal_id)
+        .where(AuditEntry.action == "customer.create", Customer.is_quick_sale.is_(False))
+    )
+    roles = {(limit is not None or blocked, role) for limit, blocked, role in rows}
+    assert (True, "manager") in roles and (False, "clerk") in roles
+    assert all(role in ("manager", "owner") for with_credit, role in roles if with_credit)

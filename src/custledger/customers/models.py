@@ -25,7 +25,15 @@ class Customer(TimestampMixin, Base):
         ),
         Index("ix_customers_total_purchases", "total_purchases", "id"),
         # The balance sort, and the owing filter in it (migration 0007).
-        Index("ix_customers_balance", "is_quick_sale", "balance", "id"),
+        # On PostgreSQL it carries active and blocked, so the counts of the debtors read it
+        # alone.
+        Index(
+            "ix_customers_balance",
+            "is_quick_sale",
+            "balance",
+            "id",
+            postgresql_include=["active", "blocked"],
+        ),
         # The owing filter in the default order: the debtors alone, in the listing's order.
         Index(
             "ix_customers_owing_listing",
