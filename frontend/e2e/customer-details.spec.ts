@@ -47,6 +47,16 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
+/** A dialog over the page: the viewport as the clerk sees it (a full-page capture misplaces the
+ * fixed overlay). */
+async function dialogShot(page: Page, name: string): Promise<void> {
+  // After the dialog's fade-in, not in the middle of it.
+  await page.waitForFunction(() =>
+    document.getAnimations().every((a) => a.playState !== "running"),
+  );
+  await page.screenshot({ path: `test-results/screens/${name}.png` });
+}
+
 const unique = () => `${Date.now() % 1_000_000}`;
 /** A form control by its label (a required field's label ends in an asterisk). */
 const field = (page: Page, label: string) =>
@@ -98,7 +108,7 @@ test("a new customer is checked for duplicates before the first save", async ({
   const link = dialog.getByRole("link", { name: new RegExp(existing.name) });
   await expect(link).toHaveAttribute("href", `/customers/${existing.id}/details`);
   await expect(dialog).toContainText("mesmo telefone");
-  await shot(page, "details-new-duplicate-warning");
+  await dialogShot(page, "details-new-duplicate-warning");
   expect(await seriousViolations(page)).toEqual([]);
 
   await dialog.getByRole("button", { name: "Cadastrar mesmo assim" }).click();
@@ -150,7 +160,7 @@ test("a concurrent edit ends in the 412 dialog and nothing typed is lost", async
   await expect(dialog.getByTestId("conflict-table")).toContainText("Prefere receber por PIX");
   // What the other clerk saved is shown too.
   await expect(dialog.getByTestId("conflict-table")).toContainText("Betim");
-  await shot(page, "details-412-dialog");
+  await dialogShot(page, "details-412-dialog");
   // Behind the dialog the form still holds what was typed.
   await expect(field(page, "Contato")).toHaveValue("Ana Paula");
 

@@ -130,14 +130,16 @@ export function DetailsFields(props: DetailsFieldsProps) {
             />
           </WhyDisabled>
         </Grid.Col>
-        <Grid.Col span={{ base: 12, sm: 4 }}>
-          <Text size="sm" fw={500}>
-            {t("fields.balance")}
-          </Text>
-          <Text size="lg" mt={6} data-testid="details-balance">
-            {balance === null ? "—" : <MoneyText value={balance} colorOwing />}
-          </Text>
-        </Grid.Col>
+        {balance !== null && (
+          <Grid.Col span={{ base: 12, sm: 4 }}>
+            <Text size="sm" fw={500}>
+              {t("fields.balance")}
+            </Text>
+            <Text size="lg" mt={6} data-testid="details-balance">
+              <MoneyText value={balance} colorOwing />
+            </Text>
+          </Grid.Col>
+        )}
         <Grid.Col span={{ base: 12, sm: 4 }}>
           <Group gap="lg" mt={{ base: 0, sm: 26 }}>
             <Switch
