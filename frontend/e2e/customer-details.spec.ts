@@ -274,3 +274,31 @@ test("a merged-away customer says so and links to the survivor", async ({ page, 
   await expect(page).toHaveURL(`/customers/${survivor.id}/details`);
   await expect(page.getByTestId("customer-header")).toContainText(survivor.name);
 });
+
+test("blocking, the state and Invoice Scheduling are saved", async ({ page, request }) => {
+  const c = await newCustomer(request, { name: `Agenda ${unique()}` });
+  await loginAt(page, `/customers/${c.id}/details`);
+  await page.getByRole("switch", { name: "Bloqueado" }).check();
+  await page.getByRole("combobox", { name: "UF" }).click();
+  await page.getByRole("option", { name: "SP", exact: true }).click();
+  await page.getByRole("button", { name: /Agendamento de cobrança/ }).click();
+  await field(page, "Próxima cobrança").fill("2027-01-15");
+  await field(page, "Instruções").fill("Cobrar no dia 15");
+  await page.getByRole("button", { name: "Salvar", exact: true }).click();
+  await expect(page.getByText("Cliente salvo.")).toBeVisible();
+  await expect(page.getByTestId("customer-header")).toContainText("BLOQUEADO");
+  await expect(page.getByTestId("customer-header")).not.toContainText("INATIVO");
+  const token = await tokenFor(request);
+  const saved = (await (
+    await request.get(`/api/v1/customers/${c.id}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    })
+  ).json()) as Record<string, unknown>;
+  expect(saved).toMatchObject({
+    blocked: true,
+    active: true,
+    state: "SP",
+    next_invoice_date: "2027-01-15",
+    billing_instructions: "Cobrar no dia 15",
+  });
+});
