@@ -6,6 +6,8 @@ export interface ConflictDialogProps {
   opened: boolean;
   /** The fields the user changed, their typed values and what the server holds now. */
   fields: FieldName[];
+  /** The fields this user changed (shown in bold; the others are what they had opened). */
+  changed: FieldName[];
   mine: FormValues;
   theirs: FormValues | null;
   onReapply: () => void;
@@ -24,7 +26,7 @@ function shown(field: FieldName, values: FormValues, t: (k: string) => string): 
  * typed values stay in the form and are shown beside the values saved now, to apply again.
  */
 export function ConflictDialog(props: ConflictDialogProps) {
-  const { opened, fields, mine, theirs, onReapply, onDiscard, onClose } = props;
+  const { opened, fields, changed, mine, theirs, onReapply, onDiscard, onClose } = props;
   const { t } = useTranslation("customer-details");
   return (
     <Modal
@@ -50,7 +52,9 @@ export function ConflictDialog(props: ConflictDialogProps) {
           {fields.map((field) => (
             <Table.Tr key={field}>
               <Table.Td>{t(`fields.${field}`)}</Table.Td>
-              <Table.Td fw={600}>{shown(field, mine, t)}</Table.Td>
+              <Table.Td fw={changed.includes(field) ? 600 : undefined}>
+                {shown(field, mine, t)}
+              </Table.Td>
               <Table.Td>{theirs ? shown(field, theirs, t) : t("conflict.loading")}</Table.Td>
             </Table.Tr>
           ))}

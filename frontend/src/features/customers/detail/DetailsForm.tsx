@@ -280,6 +280,7 @@ export function DetailsForm({ record }: DetailsFormProps) {
       <ConflictDialog
         opened={conflict !== null}
         fields={conflictFields}
+        changed={Object.keys(changes) as FieldName[]}
         mine={values}
         theirs={theirs ? valuesOf(theirs.customer, locale) : null}
         onClose={() => setConflict(null)}
