@@ -26,6 +26,12 @@ export const router = createBrowserRouter([
             }),
           },
           {
+            path: "customers/new",
+            lazy: async () => ({
+              Component: (await import("../features/customers")).NewCustomerPage,
+            }),
+          },
+          {
             path: "customers/:customerId",
             element: <Navigate to="details" replace />,
           },

@@ -12,7 +12,7 @@ import classes from "./CustomersPage.module.css";
  * between them (drag, or focus it and use the arrow keys; its position is remembered).
  * /customers shows the list alone with an empty detail; /customers/:customerId/:tab selects one.
  */
-export function CustomersPage() {
+export function CustomersPage({ isNew = false }: { isNew?: boolean }) {
   const { t } = useTranslation("customers-list");
   const { customerId, tab } = useParams();
   const id = customerId === undefined ? null : Number(customerId);
@@ -39,7 +39,11 @@ export function CustomersPage() {
       </Panel>
       <Separator className={classes.separator} aria-label={t("divider")} />
       <Panel id={DETAIL_PANEL} minSize="30%" className={classes.panel}>
-        <CustomerDetailPanel customerId={id} tab={isCustomerTab(tab) ? tab : "details"} />
+        <CustomerDetailPanel
+          customerId={id}
+          tab={isCustomerTab(tab) ? tab : "details"}
+          isNew={isNew}
+        />
       </Panel>
     </Group>
   );

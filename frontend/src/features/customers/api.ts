@@ -26,6 +26,16 @@ export interface CustomerListSource extends CustomerListFilters {
   sort: CustomerSort | null;
 }
 
+/** The detail panel's keys; `lists()` and `counts()` are the list's own (see below). */
+export const customerKeys = {
+  all: ["customers"] as const,
+  lists: () => ["customers", "list"] as const,
+  counts: () => ["customers", "list", "counts"] as const,
+  detail: (id: number) => ["customers", "detail", id] as const,
+  audit: (id: number) => ["customers", "audit", id] as const,
+  duplicates: (query: Record<string, string>) => ["customers", "duplicates", query] as const,
+};
+
 export const customerListKeys = {
   /** Every list page and every count: invalidate this after a write. */
   all: ["customers", "list"] as const,
