@@ -267,18 +267,23 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
+def domain_problem(request: Request, exc: DomainError) -> Response:
+    """A domain error as its problem response."""
+    return problem_response(
+        request,
+        exc.status,
+        exc.problem_type,
+        exc.problem_title,
+        exc.detail,
+        headers=exc.headers,
+        **exc.extensions,
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     async def on_domain(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, DomainError)
-        return problem_response(
-            request,
-            exc.status,
-            exc.problem_type,
-            exc.problem_title,
-            exc.detail,
-            headers=exc.headers,
-            **exc.extensions,
-        )
+        return domain_problem(request, exc)
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)

@@ -19,7 +19,7 @@ from fastapi.responses import Response
 
 from custledger.config import get_settings
 from custledger.kit import metrics
-from custledger.kit.errors import TooManyRequests, problem_response
+from custledger.kit.errors import TooManyRequests, domain_problem
 
 # Idle buckets are full again after burst / rate seconds: dropping them then loses nothing.
 SWEEP_EVERY = 4096
@@ -133,14 +133,6 @@ def install_rate_limit_handler(app: FastAPI) -> None:
     async def on_rate_limited(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RateLimited)
         await asyncio.sleep(HOLD_SECONDS)
-        return problem_response(
-            request,
-            exc.status,
-            exc.problem_type,
-            exc.problem_title,
-            exc.detail,
-            headers=exc.headers,
-            **exc.extensions,
-        )
+        return domain_problem(request, exc)
 
     app.add_exception_handler(RateLimited, on_rate_limited)
