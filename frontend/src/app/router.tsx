@@ -22,7 +22,7 @@ export const router = createBrowserRouter([
           {
             path: "customers",
             lazy: async () => ({
-              Component: (await import("../features/customers")).CustomersPage,
+              Component: (await import("./customer-tabs")).CustomersRoute,
             }),
           },
           {
@@ -38,7 +38,7 @@ export const router = createBrowserRouter([
           {
             path: "customers/:customerId/:tab",
             lazy: async () => ({
-              Component: (await import("../features/customers")).CustomersPage,
+              Component: (await import("./customer-tabs")).CustomersRoute,
             }),
           },
           { path: "*", element: <NotFound /> },

@@ -1,13 +1,16 @@
 import { Alert, Anchor, Center, Divider, Loader, Stack, Tabs, Text, Title } from "@mantine/core";
+import { Suspense, useContext } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { describeProblem } from "../../../lib/describe-problem";
 import { useCan } from "../../../lib/me";
 import { problemOf } from "../../../lib/problem";
+import { CustomerTabSlotsContext, type CustomerTabSlots } from "../tab-slots";
 import { CUSTOMER_TABS, TAB_PERMISSION, type CustomerTab } from "../tabs";
 import { AuditHistory } from "./AuditHistory";
 import { CustomerHeader } from "./CustomerHeader";
 import { DetailsForm } from "./DetailsForm";
+import type { Customer } from "../api";
 import { useCustomer } from "./queries";
 
 export interface CustomerDetailPanelProps {
@@ -26,6 +29,7 @@ export function CustomerDetailPanel({ customerId, tab, isNew = false }: Customer
   const navigate = useNavigate();
   const can = useCan();
   const customer = useCustomer(isNew ? null : customerId);
+  const slots: CustomerTabSlots = useContext(CustomerTabSlotsContext);
 
   if (isNew) {
     return (
@@ -119,11 +123,37 @@ export function CustomerDetailPanel({ customerId, tab, isNew = false }: Customer
                 )}
               </>
             ) : (
-              <Text c="gray.7">{t("comingSoon")}</Text>
+              <TabSlot slots={slots} tab={name} record={record.customer} />
             )}
           </Tabs.Panel>
         ))}
       </Tabs>
     </Stack>
+  );
+}
+
+/** A tab's content from the feature that owns it (composed in app/), or "coming soon". */
+function TabSlot({
+  slots,
+  tab,
+  record,
+}: {
+  slots: CustomerTabSlots;
+  tab: CustomerTab;
+  record: Customer;
+}) {
+  const { t } = useTranslation("customer-details");
+  const Content = slots[tab];
+  if (!Content) return <Text c="gray.7">{t("comingSoon")}</Text>;
+  return (
+    <Suspense
+      fallback={
+        <Center p="xl">
+          <Loader aria-label={t("common:loading")} />
+        </Center>
+      }
+    >
+      <Content key={record.id} customer={record} />
+    </Suspense>
   );
 }

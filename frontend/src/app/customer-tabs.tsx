@@ -1,0 +1,22 @@
+import {
+  CustomersPage,
+  CustomerTabSlotsContext,
+  type CustomerTabSlots,
+} from "../features/customers";
+
+/**
+ * What each customer tab shows, composed here because a feature never imports another one.
+ * Each entry is a lazily loaded component of the feature that owns the tab, for example
+ * `payments: lazy(() => import("../features/payments").then((m) => ({ default: m.PaymentsTab })))`;
+ * a tab without an entry shows "coming soon".
+ */
+const customerTabSlots: CustomerTabSlots = {};
+
+/** The Customers page with its tabs' contents (the route /customers/:customerId/:tab). */
+export function CustomersRoute() {
+  return (
+    <CustomerTabSlotsContext.Provider value={customerTabSlots}>
+      <CustomersPage />
+    </CustomerTabSlotsContext.Provider>
+  );
+}
