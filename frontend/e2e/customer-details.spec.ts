@@ -225,6 +225,41 @@ test("deactivate asks first and the header says INACTIVE", async ({ page, reques
   expect((await readCustomer(request, c.id)).active).toBe(false);
 });
 
+test("delete is offered only to a customer without any payment or order", async ({
+  page,
+  request,
+}) => {
+  const token = await tokenFor(request);
+  const quoted = await newCustomer(request, { name: `Orçamento ${unique()}` });
+  const quote = await request.post("/api/v1/orders", {
+    headers: { Authorization: `Bearer ${token}` },
+    data: {
+      customer_id: quoted.id,
+      kind: "quote",
+      delivery_type: "unspecified",
+      total: "150.00",
+      payment_terms: "cash",
+    },
+  });
+  expect(quote.status()).toBe(201);
+  // No purchases and no balance, but a quote: the API would refuse, so only Deactivate.
+  await loginAt(page, `/customers/${quoted.id}/details`);
+  await expect(page.getByRole("button", { name: "Desativar" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Excluir" })).toHaveCount(0);
+
+  const fresh = await newCustomer(request, { name: `Excluir ${unique()}` });
+  await page.goto(`/customers/${fresh.id}/details`);
+  await page.getByRole("button", { name: "Excluir" }).click();
+  const dialog = page.getByRole("dialog", { name: "Excluir cliente" });
+  await expect(dialog).toContainText(fresh.name);
+  await dialog.getByRole("button", { name: "Excluir" }).click();
+  await expect(page).toHaveURL(/\/customers$/);
+  const gone = await request.get(`/api/v1/customers/${fresh.id}`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(gone.status()).toBe(404);
+});
+
 test("leaving with unsaved changes asks first", async ({ page, request }) => {
   const c = await newCustomer(request, { name: `Sair ${unique()}` });
   await loginAt(page, `/customers/${c.id}/details`);

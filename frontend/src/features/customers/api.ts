@@ -33,6 +33,7 @@ export const customerKeys = {
   counts: () => ["customers", "list", "counts"] as const,
   detail: (id: number) => ["customers", "detail", id] as const,
   audit: (id: number) => ["customers", "audit", id] as const,
+  history: (id: number) => ["customers", "history", id] as const,
   duplicates: (query: Record<string, string>) => ["customers", "duplicates", query] as const,
 };
 

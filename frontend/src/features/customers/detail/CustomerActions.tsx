@@ -8,13 +8,13 @@ import { describeProblem } from "../../../lib/describe-problem";
 import { compareMoney } from "../../../lib/money";
 import { problemOf } from "../../../lib/problem";
 import { customerKeys } from "../api";
-import { deleteCustomer, patchCustomer, type CustomerRecord } from "./queries";
+import { deleteCustomer, patchCustomer, useHasHistory, type CustomerRecord } from "./queries";
 
 type Action = "deactivate" | "delete";
 
 /**
- * Deactivate (an active customer) and Delete (only one that has never bought nor owed: the API
- * refuses any customer with history with a 409, shown as is). Both ask first.
+ * Deactivate (an active customer) and Delete (only a customer without any payment or order, the
+ * one the API deletes; a refusal made in between is shown as is). Both ask first.
  */
 export function CustomerActions({
   record,
@@ -32,8 +32,10 @@ export function CustomerActions({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const c = record.customer;
-  const mayDelete =
-    compareMoney(c.total_purchases, "0") === 0 && compareMoney(c.balance, "0") === 0;
+  // Only a customer that never bought nor owes can be without history: ask the API only then.
+  const noMoney = compareMoney(c.total_purchases, "0") === 0 && compareMoney(c.balance, "0") === 0;
+  const history = useHasHistory(c.id, noMoney);
+  const mayDelete = noMoney && history.data === false;
 
   const run = async () => {
     setBusy(true);

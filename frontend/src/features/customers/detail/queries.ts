@@ -82,6 +82,27 @@ export function useAudit(id: number, enabled: boolean) {
   });
 }
 
+/**
+ * Whether the customer has any payment or order (quotes, pending payments and cancelled orders
+ * included): exactly what makes the API refuse a delete with 409 `customer-has-history`.
+ */
+export function useHasHistory(id: number, enabled: boolean) {
+  return useQuery({
+    queryKey: customerKeys.history(id),
+    queryFn: async ({ signal }) => {
+      const [payments, orders] = await Promise.all([
+        api.GET("/api/v1/customers/{customer_id}/payments", {
+          params: { path: { customer_id: id }, query: { status: "all", limit: 1 } },
+          signal,
+        }),
+        api.GET("/api/v1/orders", { params: { query: { customer_id: id, limit: 1 } }, signal }),
+      ]);
+      return unwrap(payments).items.length > 0 || unwrap(orders).items.length > 0;
+    },
+    enabled,
+  });
+}
+
 export function useStores() {
   return useQuery({
     queryKey: ["stores"],
