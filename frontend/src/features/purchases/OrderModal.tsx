@@ -23,6 +23,7 @@ export function OrderModal({
       opened={orderId !== null}
       onClose={onClose}
       size="lg"
+      closeButtonProps={{ "aria-label": t("common:close") }}
       title={order.data ? t("order.title", { number: order.data.number }) : t("order.loading")}
     >
       {order.isPending ? (

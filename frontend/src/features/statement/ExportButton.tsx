@@ -68,7 +68,13 @@ export function ExportButton({
       <Button variant="default" size="xs" onClick={open} data-testid="statement-export">
         {t("export.open")}
       </Button>
-      <Modal opened={opened} onClose={() => setOpened(false)} title={t("export.title")} size="md">
+      <Modal
+        opened={opened}
+        onClose={() => setOpened(false)}
+        title={t("export.title")}
+        size="md"
+        closeButtonProps={{ "aria-label": t("common:close") }}
+      >
         <Stack gap="sm">
           <Text size="sm" c="gray.7">
             {t("export.hint")}
@@ -79,7 +85,10 @@ export function ExportButton({
               label={t("export.from")}
               value={period.from}
               max={me?.today}
-              onChange={(e) => setPeriod((p) => ({ ...p, from: e.currentTarget.value }))}
+              onChange={(e) => {
+                const from = e.currentTarget.value;
+                setPeriod((p) => ({ ...p, from }));
+              }}
               error={
                 error === "fromInvalid" || error === "fromAfterTo"
                   ? t(`export.errors.${error}`)
@@ -91,7 +100,10 @@ export function ExportButton({
               label={t("export.to")}
               value={period.to}
               max={me?.today}
-              onChange={(e) => setPeriod((p) => ({ ...p, to: e.currentTarget.value }))}
+              onChange={(e) => {
+                const to = e.currentTarget.value;
+                setPeriod((p) => ({ ...p, to }));
+              }}
               error={
                 error === "toInvalid" || error === "toAfterToday"
                   ? t(`export.errors.${error}`)

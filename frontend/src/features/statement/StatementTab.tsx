@@ -13,6 +13,7 @@ import {
   balanceTone,
   chronologicalRows,
   descriptionKey,
+  formatAmount,
   loadedSummary,
   type StatementEntry,
 } from "./model";
@@ -146,10 +147,20 @@ export function StatementTab({ customer }: { customer: Customer }) {
                 striped
                 highlightOnHover
                 stickyHeader
-                fz="sm"
+                horizontalSpacing={6}
+                verticalSpacing={6}
                 className={classes.table}
                 data-testid="statement-table"
               >
+                <colgroup>
+                  <col className={classes.colDate} />
+                  <col className={classes.colType} />
+                  <col className={classes.colReference} />
+                  <col />
+                  <col className={classes.colAmount} />
+                  <col className={classes.colAmount} />
+                  <col className={classes.colBalance} />
+                </colgroup>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>{t("columns.date")}</Table.Th>
@@ -163,7 +174,7 @@ export function StatementTab({ customer }: { customer: Customer }) {
                 </Table.Thead>
                 <Table.Tbody>
                   {rows.map(({ key, entry }) => (
-                    <EntryRow key={key} entry={entry} locale={locale} />
+                    <EntryRow key={key} rowKey={key} entry={entry} locale={locale} />
                   ))}
                 </Table.Tbody>
               </Table>
@@ -188,7 +199,15 @@ function SummaryItem({ label, children }: { label: string; children: React.React
   );
 }
 
-function EntryRow({ entry, locale }: { entry: StatementEntry; locale: string }) {
+function EntryRow({
+  rowKey,
+  entry,
+  locale,
+}: {
+  rowKey: string;
+  entry: StatementEntry;
+  locale: string;
+}) {
   const { t } = useTranslation("statement");
   const financial = entry.balance !== null;
   const tone = balanceTone(entry.balance);
@@ -196,8 +215,15 @@ function EntryRow({ entry, locale }: { entry: StatementEntry; locale: string }) 
   return (
     <Table.Tr
       className={financial ? undefined : classes.activity}
-      data-type={entry.type}
       data-testid="statement-row"
+      // The row's values as the API sent them, for the browser tests to compare with the API.
+      data-key={rowKey}
+      data-type={entry.type}
+      data-date={entry.date}
+      data-reference={entry.reference}
+      data-debit={entry.debit ?? ""}
+      data-credit={entry.credit ?? ""}
+      data-balance={entry.balance ?? ""}
     >
       <Table.Td className={classes.nowrap}>{formatDate(entry.date, locale)}</Table.Td>
       <Table.Td>{t(`types.${entry.type}`, { defaultValue: entry.type })}</Table.Td>
@@ -211,18 +237,16 @@ function EntryRow({ entry, locale }: { entry: StatementEntry; locale: string }) 
           : entry.description}
       </Table.Td>
       <Table.Td className={classes.num}>
-        {entry.debit !== null && <MoneyText value={entry.debit} />}
+        {entry.debit !== null && formatAmount(entry.debit, locale)}
       </Table.Td>
       <Table.Td className={classes.num}>
-        {entry.credit !== null && <MoneyText value={entry.credit} />}
+        {entry.credit !== null && formatAmount(entry.credit, locale)}
       </Table.Td>
       <Table.Td className={classes.num} data-balance-tone={tone ?? undefined}>
         {entry.balance !== null && (
-          <MoneyText
-            value={entry.balance}
-            fw={600}
-            c={tone === "positive" ? "green.9" : tone === "negative" ? "red.8" : undefined}
-          />
+          <Text span inherit fw={600} className={tone ? classes[tone] : undefined} data-money="">
+            {formatAmount(entry.balance, locale)}
+          </Text>
         )}
       </Table.Td>
     </Table.Tr>

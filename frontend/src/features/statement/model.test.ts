@@ -5,6 +5,7 @@ import {
   descriptionKey,
   downloadName,
   exportQuery,
+  formatAmount,
   loadedSummary,
   periodError,
   type StatementEntry,
@@ -183,5 +184,13 @@ describe("descriptionKey", () => {
       key: "orderPlaced",
     });
     expect(descriptionKey({ type: "delivery", description: "Something new" })).toBeNull();
+  });
+});
+
+describe("formatAmount", () => {
+  it("writes grid amounts without the sign, exact to the cent", () => {
+    expect(formatAmount("-29319.30", "pt-BR")).toBe("-29.319,30");
+    expect(formatAmount("1234567890.05", "pt-BR")).toBe("1.234.567.890,05");
+    expect(formatAmount("0.10", "en")).toBe("0.10");
   });
 });

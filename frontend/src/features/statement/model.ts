@@ -1,5 +1,5 @@
 import type { components } from "../../api/schema";
-import { toCents } from "../../lib/money";
+import { fromCents, toCents } from "../../lib/money";
 
 export type StatementPage = components["schemas"]["StatementPage"];
 export type StatementEntry = components["schemas"]["StatementEntry"];
@@ -159,4 +159,19 @@ export function descriptionKey(
   if (partial) return { key: "partial", n: Number(partial[1]) };
   const key = DESCRIPTIONS[entry.description];
   return key ? { key } : null;
+}
+
+const amountFormatters = new Map<string, Intl.NumberFormat>();
+
+/**
+ * An amount in the grid: the number without the currency sign (`1.234,56`, `-29.319,30`), which
+ * the column titles name once; seven columns fit the panel without scrolling sideways.
+ */
+export function formatAmount(value: string, locale: string): string {
+  let f = amountFormatters.get(locale);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    amountFormatters.set(locale, f);
+  }
+  return f.format(Number(fromCents(toCents(value))));
 }
