@@ -8,7 +8,7 @@ import { describeProblem } from "../../lib/describe-problem";
 import { problemOf } from "../../lib/problem";
 import { usePurchases } from "./api";
 import { OrderModal } from "./OrderModal";
-import { paymentStatusColor } from "./status";
+import { paymentStatusLook } from "./status";
 
 type Customer = components["schemas"]["CustomerOut"];
 
@@ -89,7 +89,8 @@ export function PurchasesTab({ customer }: { customer: Customer }) {
               </Table.Td>
               <Table.Td>
                 <Badge
-                  color={paymentStatusColor(p.payment_status)}
+                  color={paymentStatusLook(p.payment_status).color}
+                  c={paymentStatusLook(p.payment_status).text}
                   variant="light"
                   data-status={p.payment_status}
                 >
