@@ -347,6 +347,29 @@ test("CSV and PDF of a chosen period download with the session and hold the stat
   const bytes = readFileSync((await pdf.path())!);
   expect(bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
   expect(bytes.length).toBeGreaterThan(2000);
+
+  // The server stays the judge: a request it refuses (here altered on its way to say from > to)
+  // is shown on the field the problem names, and no file is saved.
+  await page.route("**/statement/export**", (route) => {
+    const url = new URL(route.request().url());
+    url.searchParams.set("from", "2026-02-01");
+    url.searchParams.set("to", "2026-01-01");
+    return route.continue({ url: url.toString() });
+  });
+  let downloads = 0;
+  page.on("download", () => (downloads += 1));
+  const [refused] = await Promise.all([
+    page.waitForResponse((r) => r.url().includes("/statement/export")),
+    dialog.getByRole("button", { name: "Baixar CSV" }).click(),
+  ]);
+  expect(refused.status()).toBe(422);
+  expect(refused.headers()["content-type"]).toMatch(/^application\/problem\+json/);
+  await expect(dialog.getByTestId("statement-export-problem")).toBeVisible();
+  await expect(dialog.getByTestId("statement-export-done")).toHaveCount(0);
+  const fromError = (await refused.json()) as { errors: { field: string; message: string }[] };
+  const message = fromError.errors.find((e) => e.field.endsWith("from"))!.message;
+  await expect(dialog).toContainText(message);
+  expect(downloads).toBe(0);
 });
 
 test("the Balance tab in English", async ({ page, request }) => {
