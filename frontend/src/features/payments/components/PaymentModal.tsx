@@ -13,7 +13,7 @@ import {
 import { useHotkeys } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useOnline } from "../../../lib/connectivity";
 import { formatDate } from "../../../lib/dates";
@@ -169,6 +169,13 @@ export function PaymentModal(props: PaymentModalProps) {
       if (batchMode) focusFirstProblem(fromServer);
     }
   }
+
+  // A 412 or 404 means the list shows an older payment than the server holds: refresh it.
+  useEffect(() => {
+    if (refused && (refused.kind === "precondition" || refused.kind === "not-found")) {
+      void invalidateCustomerMoney(queryClient, customerId);
+    }
+  }, [refused, queryClient, customerId]);
 
   useHotkeys([["mod+Enter", submit]], [], true);
 

@@ -126,6 +126,9 @@ export function PaymentsTab({ customer }: PaymentsTabProps) {
           >
             <Table.Thead>
               <Table.Tr>
+                <Table.Th w={64}>
+                  <VisuallyHidden>{t("columns.actions")}</VisuallyHidden>
+                </Table.Th>
                 <Table.Th>{t("columns.order")}</Table.Th>
                 <Table.Th>{t("columns.user")}</Table.Th>
                 <Table.Th>{t("columns.method")}</Table.Th>
@@ -133,9 +136,6 @@ export function PaymentsTab({ customer }: PaymentsTabProps) {
                 <Table.Th>{t("columns.due")}</Table.Th>
                 <Table.Th>{t("columns.received")}</Table.Th>
                 <Table.Th>{t("columns.details")}</Table.Th>
-                <Table.Th w={84}>
-                  <VisuallyHidden>{t("columns.actions")}</VisuallyHidden>
-                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -144,57 +144,6 @@ export function PaymentsTab({ customer }: PaymentsTabProps) {
                 const editable = mayChange(p, me);
                 return (
                   <Table.Tr key={p.id} data-testid="payment-row" data-payment-id={p.id}>
-                    <Table.Td>{p.order_number !== null ? `#${p.order_number}` : "—"}</Table.Td>
-                    <Table.Td>{p.recorded_by.name}</Table.Td>
-                    <Table.Td>
-                      {p.method === "CHEQUE" ? (
-                        <Anchor
-                          component="button"
-                          type="button"
-                          fz="sm"
-                          fw={600}
-                          onClick={() => setEditing({ payment: p, readOnly: !editable })}
-                          aria-label={t("openCheque", { number: p.cheque?.cheque_number ?? "" })}
-                        >
-                          {t("methods.CHEQUE")}
-                        </Anchor>
-                      ) : (
-                        t(`methods.${p.method}`)
-                      )}
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <MoneyText value={p.amount} size="sm" />
-                    </Table.Td>
-                    <Table.Td data-tone={tone}>
-                      <Text
-                        component="span"
-                        size="sm"
-                        c={TONE_COLOUR[tone]}
-                        fw={tone === "paid" ? 400 : 600}
-                        style={{ whiteSpace: "nowrap" }}
-                      >
-                        {formatDate(p.due_date, locale)}
-                        {tone !== "paid" && (
-                          <Text component="span" size="xs" ml={6} fw={600}>
-                            {t(`tone.${tone}`)}
-                          </Text>
-                        )}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: "nowrap" }}>
-                      {p.received_on ? (
-                        formatDate(p.received_on, locale)
-                      ) : (
-                        <Text component="span" size="sm" c="gray.7" fs="italic">
-                          {t("pendingShort")}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" lineClamp={2} title={p.details ?? undefined}>
-                        {p.details ?? ""}
-                      </Text>
-                    </Table.Td>
                     <Table.Td>
                       {editable && (
                         <Group gap={4} wrap="nowrap">
@@ -222,6 +171,56 @@ export function PaymentsTab({ customer }: PaymentsTabProps) {
                           </Tooltip>
                         </Group>
                       )}
+                    </Table.Td>
+                    <Table.Td>{p.order_number !== null ? `#${p.order_number}` : "—"}</Table.Td>
+                    <Table.Td>{p.recorded_by.name}</Table.Td>
+                    <Table.Td>
+                      {p.method === "CHEQUE" ? (
+                        <Anchor
+                          component="button"
+                          type="button"
+                          fz="sm"
+                          fw={600}
+                          onClick={() => setEditing({ payment: p, readOnly: !editable })}
+                          aria-label={t("openCheque", { number: p.cheque?.cheque_number ?? "" })}
+                        >
+                          {t("methods.CHEQUE")}
+                        </Anchor>
+                      ) : (
+                        t(`methods.${p.method}`)
+                      )}
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      <MoneyText value={p.amount} size="sm" />
+                    </Table.Td>
+                    <Table.Td data-tone={tone}>
+                      <Text
+                        size="sm"
+                        c={TONE_COLOUR[tone]}
+                        fw={tone === "paid" ? 400 : 600}
+                        style={{ whiteSpace: "nowrap" }}
+                      >
+                        {formatDate(p.due_date, locale)}
+                      </Text>
+                      {tone !== "paid" && (
+                        <Text size="xs" c={TONE_COLOUR[tone]} fw={600} lh={1.2}>
+                          {t(`tone.${tone}`)}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: "nowrap" }}>
+                      {p.received_on ? (
+                        formatDate(p.received_on, locale)
+                      ) : (
+                        <Text component="span" size="sm" c="gray.7" fs="italic">
+                          {t("pendingShort")}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" lineClamp={2} title={p.details ?? undefined}>
+                        {p.details ?? ""}
+                      </Text>
                     </Table.Td>
                   </Table.Tr>
                 );
