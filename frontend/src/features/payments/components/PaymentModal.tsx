@@ -223,7 +223,7 @@ export function PaymentModal(props: PaymentModalProps) {
         }}
       >
         <Stack gap="sm">
-          {!online && (
+          {!online && state.kind !== "not-sent" && (
             <Alert color="orange" data-testid="payment-offline" role="alert">
               {t("offline.now")}
             </Alert>
