@@ -458,3 +458,29 @@ test("an answer lost after the server recorded the payment is retried with the s
   expect(saved[0]!.amount).toBe("250.00");
   await expect(page.getByTestId("payment-row")).toHaveCount(1);
 });
+
+test("in English: the tab and the batch modal", async ({ page, request }) => {
+  const { yesterday } = await businessDays(request);
+  const c = await newCustomer(request, `English Payments ${unique()}`);
+  await pay(request, c.id, {
+    method: "BOLETO",
+    amount: "1234.56",
+    due_date: yesterday,
+    received_on: null,
+  });
+  await loginAt(page, `/customers/${c.id}/payments`);
+  await page.locator("label", { hasText: /^EN$/ }).click();
+  await expect(page.getByRole("button", { name: "Add payment" })).toBeVisible();
+  await expect(page.locator("[data-tone=overdue]")).toContainText("overdue");
+  await expect(page.getByTestId("payment-row")).toContainText("R$1,234.56");
+  const dialog = await (async () => {
+    await page.getByRole("button", { name: "Add payment" }).click();
+    return modal(page);
+  })();
+  await dialog.getByRole("combobox", { name: /^Payment method/ }).click();
+  await page.getByRole("option", { name: "Cheque" }).click();
+  await expect(dialog.getByTestId("cheque-batch")).toContainText("Pre-dated to");
+  await expect(dialog.getByRole("button", { name: "Save 1 cheque" })).toBeVisible();
+  await dialogShot(page, "payments-modal-batch-en");
+  expect(await seriousViolations(page)).toEqual([]);
+});
