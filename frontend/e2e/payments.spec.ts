@@ -235,6 +235,7 @@ test("a manager can backdate, but not into the future", async ({ page, request }
   const { today, yesterday, tomorrow } = await businessDays(request);
   const c = await newCustomer(request, `Retroativo Gerente ${unique()}`);
   await loginAt(page, `/customers/${c.id}/payments`, MANAGER);
+  await expect(page.getByTestId("header-balance")).toHaveText("R$ 0,00");
   const dialog = await openNewPayment(page);
   await dialog.getByLabel(/^Valor/).fill("90");
   const received = receivedField(dialog);
@@ -245,6 +246,8 @@ test("a manager can backdate, but not into the future", async ({ page, request }
   await dialog.getByRole("button", { name: "Salvar" }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId("payment-row")).toHaveCount(1);
+  // The header's balance follows the write without a reload.
+  await expect(page.getByTestId("header-balance")).toHaveText("R$ 90,00");
   const saved = await payments(request, c.id);
   expect(saved).toHaveLength(1);
   expect(saved[0]!.received_on).toBe(yesterday);
@@ -483,4 +486,39 @@ test("in English: the tab and the batch modal", async ({ page, request }) => {
   await expect(dialog.getByRole("button", { name: "Save 1 cheque" })).toBeVisible();
   await dialogShot(page, "payments-modal-batch-en");
   expect(await seriousViolations(page)).toEqual([]);
+});
+
+test("a clerk reads a colleague's cheque without being offered to change it", async ({
+  page,
+  request,
+}) => {
+  const { today } = await businessDays(request);
+  const c = await newCustomer(request, `Cheque Colega ${unique()}`);
+  await pay(
+    request,
+    c.id,
+    {
+      method: "CHEQUE",
+      amount: "45.00",
+      received_on: today,
+      cheque: {
+        predated_to: today,
+        issuer_tax_id: "52998224725",
+        issuer_name: "Marta Souza",
+        bank: "001",
+        branch: "3210",
+        account: "12345-6",
+        cheque_number: `8${unique()}`,
+      },
+    },
+    MANAGER,
+  );
+  await loginAt(page, `/customers/${c.id}/payments`, CLERK);
+  await page.getByRole("button", { name: /Cheque .*abrir/ }).click();
+  const dialog = page.getByRole("dialog", { name: "Recebimento" });
+  await expect(dialog.getByLabel(/^Emitente/)).toHaveValue("Marta Souza");
+  await expect(dialog.getByLabel(/^Emitente/)).toBeDisabled();
+  await expect(dialog.getByLabel(/^Valor/)).toBeDisabled();
+  await expect(dialog).toContainText("Somente leitura");
+  await expect(dialog.getByRole("button", { name: "Salvar" })).toHaveCount(0);
 });
