@@ -12,6 +12,7 @@ import {
  * a tab without an entry shows "coming soon".
  */
 const customerTabSlots: CustomerTabSlots = {
+  payments: lazy(() => import("../features/payments").then((m) => ({ default: m.PaymentsTab }))),
   balance: lazy(() => import("../features/statement").then((m) => ({ default: m.StatementTab }))),
   purchases: lazy(() => import("../features/purchases").then((m) => ({ default: m.PurchasesTab }))),
 };

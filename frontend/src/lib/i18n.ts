@@ -15,6 +15,7 @@ export const NAMESPACES = [
   "shell",
   "customers-list",
   "customer-details",
+  "payments",
   "statement",
   "purchases",
 ] as const;
