@@ -1,3 +1,4 @@
+import { lazy } from "react";
 import {
   CustomersPage,
   CustomerTabSlotsContext,
@@ -10,7 +11,10 @@ import {
  * `payments: lazy(() => import("../features/payments").then((m) => ({ default: m.PaymentsTab })))`;
  * a tab without an entry shows "coming soon".
  */
-const customerTabSlots: CustomerTabSlots = {};
+const customerTabSlots: CustomerTabSlots = {
+  report: lazy(() => import("../features/reports").then((m) => ({ default: m.ReportTab }))),
+  merge: lazy(() => import("../features/merge").then((m) => ({ default: m.MergeTab }))),
+};
 
 /** The Customers page with its tabs' contents (the route /customers/:customerId/:tab). */
 export function CustomersRoute() {
