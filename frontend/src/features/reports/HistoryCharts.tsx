@@ -125,14 +125,17 @@ export function HistoryCharts({
                 ]}
                 valueFormatter={(v) => t("days", { count: v })}
                 referenceLines={[
-                  { y: NORMAL_TERMS_DAYS, label: t("chart.terms"), color: "gray.6" },
+                  { y: NORMAL_TERMS_DAYS, label: t("chart.terms"), color: "gray.7" },
                   { y: WARNING_DAYS, label: t("chart.warningLine"), color: "orange.8" },
                   { y: STRONG_DAYS, label: t("chart.strongLine"), color: "red.8" },
-                ]}
+                ].map((line) => ({ ...line, labelPosition: "right" as const }))}
+                barChartProps={{ margin: { right: 112 } }}
                 withLegend
                 legendProps={{ verticalAlign: "top", height: 36 }}
+                yAxisLabel={t("chart.daysAxis")}
                 yAxisProps={{
-                  width: 50,
+                  width: 40,
+                  tickFormatter: (v: number) => String(v),
                   domain: [0, (max: number) => Math.max(max, STRONG_DAYS + 10)],
                 }}
                 xAxisProps={{ tick: { fontSize: 10 }, interval: "preserveStartEnd" }}
