@@ -134,7 +134,7 @@ export function HistoryCharts({
                 legendProps={{ verticalAlign: "top", height: 36 }}
                 yAxisLabel={t("chart.daysAxis")}
                 yAxisProps={{
-                  width: 40,
+                  width: 52,
                   tickFormatter: (v: number) => String(v),
                   domain: [0, (max: number) => Math.max(max, STRONG_DAYS + 10)],
                 }}

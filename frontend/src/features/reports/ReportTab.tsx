@@ -17,7 +17,7 @@ import type { components } from "../../api/schema";
 import { formatDate } from "../../lib/dates";
 import { describeProblem } from "../../lib/describe-problem";
 import { useMe } from "../../lib/me";
-import { formatMoney } from "../../lib/money";
+import { formatMoney, toCents } from "../../lib/money";
 import { problemOf } from "../../lib/problem";
 import { useCreditReport } from "./api";
 import { HistoryCharts } from "./HistoryCharts";
@@ -84,7 +84,7 @@ export function ReportTab({ customer }: { customer: Customer }) {
           <Figure
             label={t("orders.outstanding")}
             value={money(r.orders.outstanding)}
-            color={r.orders.outstanding !== "0.00" ? "red.8" : undefined}
+            color={toCents(r.orders.outstanding) > 0n ? "red.8" : undefined}
           />
           <Figure
             label={t("orders.indebtedness")}
