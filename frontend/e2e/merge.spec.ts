@@ -102,6 +102,12 @@ async function settled(page: Page): Promise<void> {
   );
 }
 
+/** A dialog over the page: the viewport as the owner sees it. */
+async function dialogShot(page: Page, name: string): Promise<void> {
+  await settled(page);
+  await page.screenshot({ path: `test-results/screens/${name}.png` });
+}
+
 test("a manager sees no Merge tab, and a merge crafted with the manager's token is refused", async ({
   page,
   request,
@@ -189,8 +195,12 @@ test("the owner merges two demo duplicates: the survivor holds both histories", 
     token,
     `/api/v1/customers/${survivor.id}/merge-preview?source_id=${duplicate.id}`,
   );
+  const plural = (n: number, one: string, other: string) => `${n} ${n === 1 ? one : other}`;
   await expect(tab.getByTestId("merge-moves")).toHaveText(
-    `Passam para este cliente: ${preview.moves.payments} recebimento(s), ${preview.moves.cheques} cheque(s), ${preview.moves.orders} pedido(s) e ${preview.moves.deliveries} entrega(s).`,
+    `Passam para este cliente: ${plural(preview.moves.payments!, "recebimento", "recebimentos")}, ` +
+      `${plural(preview.moves.cheques!, "cheque", "cheques")}, ` +
+      `${plural(preview.moves.orders!, "pedido", "pedidos")} e ` +
+      `${plural(preview.moves.deliveries!, "entrega", "entregas")}.`,
   );
   expect(await seriousViolations(page)).toEqual([]);
   await page.setViewportSize({ width: 1280, height: 1300 });
@@ -229,7 +239,7 @@ test("the owner merges two demo duplicates: the survivor holds both histories", 
           .map((v) => v.id),
       ),
   ).toEqual([]);
-  await page.screenshot({ path: "test-results/screens/merge-confirm.png" });
+  await dialogShot(page, "merge-confirm");
   await confirm.click();
 
   await expect(tab.getByTestId("merge-done")).toContainText(`#${duplicate.number}`);
@@ -279,4 +289,48 @@ test("the owner merges two demo duplicates: the survivor holds both histories", 
   await expect(page.getByTestId("report-orders")).toContainText(
     `Número de pedidos${ordersBefore[0]! + ordersBefore[1]!}`,
   );
+});
+
+test("an owner demoted while the Merge tab is open gets the 403 in words, and nothing is merged", async ({
+  page,
+  request,
+}) => {
+  const [survivor, duplicate] = (await duplicatePairs(request))[0]!;
+  const ownerHeaders = { Authorization: `Bearer ${await tokenFor(request)}` };
+  const second = { username: `owner-e2e-${Date.now() % 1_000_000}`, password: "second-owner-pass" };
+  const created = await request.post("/api/v1/users", {
+    headers: ownerHeaders,
+    data: { ...second, role: "owner", name: "Segundo Dono" },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const user = (await created.json()) as { id: number };
+
+  await loginAt(page, `/customers/${survivor.id}/merge`, second);
+  const tab = page.getByTestId("merge-tab");
+  await tab.getByLabel("Procurar a duplicata").fill(String(duplicate.number));
+  await tab.getByLabel("Procurar a duplicata").press("Enter");
+  await tab
+    .getByTestId("merge-candidates")
+    .locator(`[data-customer-id="${duplicate.id}"]`)
+    .getByRole("button")
+    .click();
+  await expect(tab.getByTestId("merge-compare")).toBeVisible();
+  await tab.getByTestId("merge-start").click();
+  const dialog = page.getByRole("dialog", { name: "Unificar clientes" });
+  await dialog.getByRole("textbox").fill(String(duplicate.number));
+
+  // Someone takes the owner permission away meanwhile; the screen still shows the tab.
+  const demoted = await request.patch(`/api/v1/users/${user.id}`, {
+    headers: ownerHeaders,
+    data: { role: "manager" },
+  });
+  expect(demoted.status(), await demoted.text()).toBe(200);
+  await dialog.getByRole("button", { name: "Unificar definitivamente" }).click();
+  await expect(dialog.getByTestId("merge-error")).toHaveText(
+    "Você não tem permissão para isso: falta a permissão “proprietário”.",
+  );
+  await dialogShot(page, "merge-forbidden");
+  const still = await request.get(`/api/v1/customers/${duplicate.id}`, { headers: ownerHeaders });
+  expect(still.status()).toBe(200);
+  expect(((await still.json()) as Customer).balance).toBe(duplicate.balance);
 });

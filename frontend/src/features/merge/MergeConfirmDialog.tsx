@@ -6,6 +6,7 @@ import { useIdempotencyKey } from "../../lib/idempotency";
 import { problemOf } from "../../lib/problem";
 import { useMerge, type MergePreview, type MergeResult } from "./api";
 import { confirmationMatches, expectedConfirmation } from "./confirm";
+import { movesText } from "./moves";
 
 /**
  * The irreversible step: the owner types the duplicate's number. One Idempotency-Key per
@@ -70,10 +71,7 @@ export function MergeConfirmDialog({
             {t("confirm.body", {
               source: `#${source.number ?? "—"} ${source.name}`,
               survivor: `#${preview.survivor.number ?? "—"} ${preview.survivor.name}`,
-              payments: preview.moves.payments,
-              orders: preview.moves.orders,
-              deliveries: preview.moves.deliveries,
-              cheques: preview.moves.cheques,
+              moves: movesText(t, preview.moves),
             })}
           </Alert>
           <TextInput

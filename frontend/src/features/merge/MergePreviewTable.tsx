@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { useMe } from "../../lib/me";
 import { formatMoney, toCents } from "../../lib/money";
 import type { MergeCustomer, MergePreview } from "./api";
+import { movesText } from "./moves";
 
 /** One row per field: the customer kept beside the duplicate that will be deleted. */
 const FIELDS = [
@@ -94,12 +95,7 @@ export function MergePreviewTable({ preview }: { preview: MergePreview }) {
         </Table.Tbody>
       </Table>
       <Text size="sm" data-testid="merge-moves">
-        {t("preview.moves", {
-          payments: moves.payments,
-          cheques: moves.cheques,
-          orders: moves.orders,
-          deliveries: moves.deliveries,
-        })}
+        {t("preview.moves", { moves: movesText(t, moves) })}
       </Text>
       <Text size="sm" data-testid="merge-balance-after">
         {t("preview.balanceAfter")}{" "}

@@ -29,6 +29,7 @@ import {
 } from "./api";
 import { MergeConfirmDialog } from "./MergeConfirmDialog";
 import { MergePreviewTable } from "./MergePreviewTable";
+import { movesText } from "./moves";
 
 type Customer = components["schemas"]["CustomerOut"];
 
@@ -70,10 +71,7 @@ export function MergeTab({ customer }: { customer: Customer }) {
         >
           {t("done.body", {
             source: done.source,
-            payments: done.result.moved.payments,
-            orders: done.result.moved.orders,
-            deliveries: done.result.moved.deliveries,
-            cheques: done.result.moved.cheques,
+            moves: movesText(t, done.result.moved),
           })}
         </Alert>
       )}
