@@ -1,5 +1,16 @@
 import { BarChart } from "@mantine/charts";
-import { Alert, Center, Group, Loader, Paper, Stack, Text, Title } from "@mantine/core";
+import {
+  Alert,
+  Center,
+  Group,
+  Loader,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  Title,
+  VisuallyHidden,
+} from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { formatDate } from "../../lib/dates";
 import { describeProblem } from "../../lib/describe-problem";
@@ -103,6 +114,26 @@ export function HistoryCharts({
             textColor="gray.7"
             data-testid="chart-monthly"
           />
+          <VisuallyHidden>
+            <Table>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t("chart.month")}</Table.Th>
+                  <Table.Th>{t("chart.delivered")}</Table.Th>
+                  <Table.Th>{t("chart.received")}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {months.map((m) => (
+                  <Table.Tr key={m.month}>
+                    <Table.Td>{m.month}</Table.Td>
+                    <Table.Td>{moneyFormat.format(m.delivered)}</Table.Td>
+                    <Table.Td>{moneyFormat.format(m.received)}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </VisuallyHidden>
         </figure>
         {limited ? (
           <Text size="sm" c="gray.7" data-testid="chart-days-limited">
@@ -142,6 +173,26 @@ export function HistoryCharts({
                 textColor="gray.7"
                 data-testid="chart-days"
               />
+              <VisuallyHidden>
+                <Table>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>{t("chart.delivery")}</Table.Th>
+                      <Table.Th>{t("chart.paid")}</Table.Th>
+                      <Table.Th>{t("chart.open")}</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {deliveries.map((d, i) => (
+                      <Table.Tr key={i}>
+                        <Table.Td>{d.delivery}</Table.Td>
+                        <Table.Td>{d.paid ?? "—"}</Table.Td>
+                        <Table.Td>{d.open ?? "—"}</Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </VisuallyHidden>
             </figure>
           )
         )}
