@@ -157,3 +157,34 @@ test("a customer with little history gets the limited report", async ({ page, re
   await expect(page.getByTestId("report-orders")).toContainText("Primeiro pedido—");
   await shot(page, "report-limited");
 });
+
+test("the long-history customer's chart reads a bounded number of statement pages", async ({
+  page,
+  request,
+}) => {
+  const token = await tokenFor(request);
+  const biggest = await get<{ items: Customer[] }>(
+    request,
+    token,
+    "/api/v1/customers?sort=-total_purchases&limit=1",
+  );
+  const customer = biggest.items[0]!;
+  const statementCalls: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes(`/customers/${customer.id}/statement`)) statementCalls.push(r.url());
+  });
+  await loginAt(page, `/customers/${customer.id}/report`);
+  const started = Date.now();
+  await expect(page.getByTestId("chart-days").locator("svg.recharts-surface")).toBeVisible({
+    timeout: 15_000,
+  });
+  const seconds = (Date.now() - started) / 1000;
+  expect(statementCalls.length).toBeGreaterThan(1);
+  expect(statementCalls.length).toBeLessThanOrEqual(20);
+  expect(statementCalls.every((u) => u.includes("financial_only=true"))).toBe(true);
+  await expect(page.getByTestId("report-chart")).toContainText(
+    "Dias para pagar cada uma das últimas 30 entregas",
+  );
+  console.log(`long history: ${statementCalls.length} statement pages, chart in ${seconds}s`);
+  await tallShot(page, "report-long-history");
+});

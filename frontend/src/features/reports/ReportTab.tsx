@@ -204,7 +204,7 @@ function Observations({ report, money }: { report: CreditReport; money: (v: stri
                   color={`${color}.${BADGE_SHADE[color] ?? 8}`}
                   autoContrast
                   variant="filled"
-                  w={96}
+                  w={116}
                   style={{ flexShrink: 0 }}
                 >
                   {t(`severity.${o.severity}`)}
