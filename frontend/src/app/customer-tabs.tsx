@@ -15,6 +15,8 @@ const customerTabSlots: CustomerTabSlots = {
   payments: lazy(() => import("../features/payments").then((m) => ({ default: m.PaymentsTab }))),
   balance: lazy(() => import("../features/statement").then((m) => ({ default: m.StatementTab }))),
   purchases: lazy(() => import("../features/purchases").then((m) => ({ default: m.PurchasesTab }))),
+  report: lazy(() => import("../features/reports").then((m) => ({ default: m.ReportTab }))),
+  merge: lazy(() => import("../features/merge").then((m) => ({ default: m.MergeTab }))),
 };
 
 /** The Customers page with its tabs' contents (the route /customers/:customerId/:tab). */

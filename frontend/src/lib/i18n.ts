@@ -18,6 +18,8 @@ export const NAMESPACES = [
   "payments",
   "statement",
   "purchases",
+  "reports",
+  "merge",
 ] as const;
 const STORAGE_KEY = "custledger.language";
 

@@ -1,0 +1,2 @@
+// The merge feature's public surface: app/ imports only from here.
+export { MergeTab } from "./MergeTab";
