@@ -36,6 +36,19 @@ CHEQUE = {
 }
 
 
+# What a cheque's read adds to its fields while it is in the drawer.
+HELD = {
+    "status": "held",
+    "deposited_on": None,
+    "deposited_by_id": None,
+    "cleared_on": None,
+    "cleared_by_id": None,
+    "returned_on": None,
+    "returned_by_id": None,
+    "return_reason": None,
+}
+
+
 async def main_store_id(session: AsyncSession) -> int:
     store_id = await session.scalar(text("SELECT id FROM stores WHERE code = 'MAIN'"))
     assert store_id is not None

@@ -244,6 +244,7 @@ async def test_empty_statement(client, owner, ledger):
         "period": {"from": None, "to": None},
         "total_received": "0.00",
         "total_delivered": "0.00",
+        "total_returned": "0.00",
         "next_cursor": None,
     }
 

@@ -14,6 +14,7 @@ from custledger.kit.text import digits
 
 Method = Literal["CASH", "CHEQUE", "PIX", "BOLETO", "CARD", "TRANSFER"]
 StatusFilter = Literal["all", "received", "pending"]
+ChequeStatus = Literal["held", "deposited", "cleared", "returned"]
 
 # The POS's order number: any positive BIGINT (the order may predate this system).
 OrderNumber = Annotated[int, Field(ge=1, le=2**63 - 1, description="Order number, if any.")]
@@ -151,6 +152,53 @@ class ChequeOut(Output):
     branch: str
     account: str
     cheque_number: str
+    status: ChequeStatus = Field(
+        description="`held` (in the drawer) → `deposited` → `cleared` (paid) or `returned` "
+        "(bounced: a `returned_cheque` debit on the statement, dated `returned_on`)."
+    )
+    deposited_on: date | None = Field(description="When it was deposited; null while held.")
+    deposited_by_id: int | None = Field(description="The principal that recorded the deposit.")
+    cleared_on: date | None = Field(description="When the bank paid it.")
+    cleared_by_id: int | None = Field(description="The principal that recorded the clearing.")
+    returned_on: date | None = Field(description="When the bank returned it unpaid.")
+    returned_by_id: int | None = Field(description="The principal that recorded the return.")
+    return_reason: str | None = Field(description="Why it came back, as recorded.")
+
+
+ChequeStep = Literal["deposit", "clear", "return"]
+
+
+class ChequeStepIn(Input):
+    """One step of a cheque's lifecycle."""
+
+    on: date | None = Field(
+        default=None,
+        description="The step's date (default today, business time zone). Never after today; "
+        "a deposit never before the cheque's pre-dated day or its received date; a clearing "
+        "or a return never before the deposit.",
+    )
+    reason: Annotated[str, Field(min_length=1, max_length=500)] | None = Field(
+        default=None,
+        description="Free text kept in the audit log; for a return, also on the cheque "
+        "(e.g. `alínea 11: insufficient funds`).",
+    )
+
+
+class ChequeCustomer(BaseModel):
+    id: int
+    number: int | None
+    name: str
+
+
+class ChequeListItem(Output):
+    """A cheque with its payment and customer, as the cheques list shows it."""
+
+    payment_id: int
+    customer: ChequeCustomer
+    store_id: int
+    amount: Money
+    received_on: date | None = Field(description="The payment's received date; null: pending.")
+    cheque: ChequeOut
 
 
 class PaymentOut(Output):
