@@ -19,6 +19,8 @@ from tests.payments.support import (
     make_customer,
     paid,
     quick_sale_customer_id,
+    step,
+    stepped,
     stored_balance,
 )
 
@@ -45,29 +47,6 @@ async def cheque_payment(
     if received_on is not None:
         fields["received_on"] = received_on.isoformat()
     return await paid(client, actor, customer_id, **fields)
-
-
-async def step(
-    client: httpx.AsyncClient,
-    actor: Any,
-    payment_id: int,
-    action: str,
-    *,
-    on: date | None = None,
-    headers: dict[str, str] | None = None,
-    **body: Any,
-) -> httpx.Response:
-    if on is not None:
-        body["on"] = on.isoformat()
-    return await client.post(
-        f"{API}/cheques/{payment_id}/{action}", json=body, headers=actor.headers | (headers or {})
-    )
-
-
-async def stepped(client, actor, payment_id, action, **kwargs) -> dict[str, Any]:
-    r = await step(client, actor, payment_id, action, **kwargs)
-    assert r.status_code == 200, r.text
-    return r.json()
 
 
 async def read(client, actor, payment_id) -> httpx.Response:

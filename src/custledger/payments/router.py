@@ -317,26 +317,31 @@ async def list_cheques(
     session: Session,
     _principal: PaymentsRead,
     status: Annotated[
-        ChequeStatus | None, Query(description="Only cheques in this status.")
+        ChequeStatus | None, Query(description="Only cheques in this status.", examples=["held"])
     ] = None,
     predated_to_before: Annotated[
         date | None,
         Query(
             description="Only cheques pre-dated to this day or earlier (inclusive): with "
-            "`status=held` and today, the cheques to deposit."
+            "`status=held` and today, the cheques to deposit.",
+            examples=["2026-03-10"],
         ),
     ] = None,
     store_id: Annotated[
-        int | None, Query(ge=1, le=MAX_ID, description="Only cheques of this store's customers.")
+        int | None,
+        Query(ge=1, le=MAX_ID, description="Only cheques of this store's customers.", examples=[1]),
     ] = None,
     customer_id: Annotated[
-        int | None, Query(ge=1, le=MAX_ID, description="Only this customer's cheques.")
+        int | None,
+        Query(ge=1, le=MAX_ID, description="Only this customer's cheques.", examples=[12]),
     ] = None,
     returned_from: Annotated[
-        date | None, Query(description="Only cheques returned on or after this day.")
+        date | None,
+        Query(description="Only cheques returned on or after this day.", examples=["2026-03-01"]),
     ] = None,
     returned_to: Annotated[
-        date | None, Query(description="Only cheques returned on or before this day.")
+        date | None,
+        Query(description="Only cheques returned on or before this day.", examples=["2026-03-31"]),
     ] = None,
     limit: Annotated[int, limit_query(50, 200)] = 50,
     cursor: Cursor = None,

@@ -56,7 +56,8 @@ class StatementPage(BaseModel):
     )
     total_returned: Money = Field(
         description="Σ returned cheques (the other debits) from this page's oldest row to the "
-        "newest row of the statement."
+        "newest row of the statement.",
+        examples=["250.00"],
     )
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the earlier period; null on the oldest page."
