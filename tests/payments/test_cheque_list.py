@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from custledger.kit.pagination import encode_cursor
 from tests.payments.support import API, CHEQUE, make_customer, paid, stepped
 
 
@@ -146,6 +147,9 @@ async def test_pages_follow_the_keyset_without_gaps_or_repeats(client, manager, 
         {"status": "bounced"},
         {"predated_to_before": "10/03/2026"},
         {"cursor": "not-a-cursor"},
+        {"cursor": encode_cursor("cheques", ["2026-03-01", 2**63])},
+        {"cursor": encode_cursor("cheques", ["March", 1])},
+        {"cursor": encode_cursor("payments", [1])},
         {"store_id": 0},
         {"returned_from": "2026-03-10", "returned_to": "2026-03-01"},
     ],

@@ -132,9 +132,8 @@ async def lock_cheque(session: AsyncSession, payment_id: int) -> LockedCheque:
 
 def _status_conflict(cheque: Cheque, step: ChequeStep) -> Conflict:
     wanted = STEPS[step]
-    action = {"deposit": "deposited", "clear": "cleared", "return": "returned"}[step]
     return Conflict(
-        f"This cheque is {cheque.status}; only a {wanted.source} cheque can be {action}.",
+        f"This cheque is {cheque.status}; only a {wanted.source} cheque can be {wanted.verb}.",
         type=STATUS_CONFLICT,
         title="Cheque status does not allow this",
         cheque_status=cheque.status,
@@ -251,6 +250,8 @@ def _cursor_key(cursor: str | None) -> tuple[date, int] | None:
     try:
         day, payment_id = key
         if not isinstance(day, str) or type(payment_id) is not int:
+            raise ValueError
+        if not 0 <= payment_id < 2**63:
             raise ValueError
         return date.fromisoformat(day), payment_id
     except ValueError:
