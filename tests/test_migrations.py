@@ -132,3 +132,48 @@ def test_0009_makes_total_purchases_the_sum_of_deliveries_and_back(tmp_path: Pat
     assert total_purchases() == 7000
     command.downgrade(config, "0006")  # type: ignore[arg-type]
     assert total_purchases() == 19000
+
+
+def test_0010_holds_every_recorded_cheque_and_goes_back(tmp_path: Path):
+    """The lifecycle starts with the cheques already recorded in the drawer (`held`), the
+    monthly totals with nothing returned; going back drops the columns and keeps the rows."""
+    path = tmp_path / "lifecycle.db"
+    config = alembic_config(f"sqlite+aiosqlite:///{path}")
+    config.attributes["configure_logger"] = False  # type: ignore[attr-defined]
+    command.upgrade(config, "0009")  # type: ignore[arg-type]
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO cheques (id, payment_id, customer_id, predated_to, issuer_tax_id,"
+            " issuer_name, bank, branch, account, cheque_number, duplicate_key) VALUES"
+            " (1, 1, 1, '2026-01-10', '12345678909', 'Ana', '1', '1', '1', '1', '1|1|1|1')"
+        )
+        db.execute(
+            "INSERT INTO monthly_totals (customer_id, month, received, delivered)"
+            " VALUES (1, '2026-01-01', 5000, 2000)"
+        )
+
+    command.upgrade(config, "0010")  # type: ignore[arg-type]
+    with sqlite3.connect(path) as db:
+        cheque = db.execute(
+            "SELECT status, deposited_on, cleared_on, returned_on, return_reason FROM cheques"
+        ).fetchall()
+        totals = db.execute("SELECT received, delivered, returned FROM monthly_totals").fetchall()
+        indexes = {row[1] for row in db.execute("PRAGMA index_list('cheques')")}
+        try:
+            db.execute("UPDATE cheques SET status = 'lost'")
+            refused = False
+        except sqlite3.IntegrityError:
+            refused = True
+    assert cheque == [("held", None, None, None, None)]
+    assert totals == [(5000, 2000, 0)]
+    assert {"ix_cheques_customer_returned", "ix_cheques_status_predated"} <= indexes
+    assert refused, "a status outside the lifecycle is refused by the database"
+
+    command.downgrade(config, "0009")  # type: ignore[arg-type]
+    with sqlite3.connect(path) as db:
+        cheque_columns = {row[1] for row in db.execute("PRAGMA table_info('cheques')")}
+        total_columns = {row[1] for row in db.execute("PRAGMA table_info('monthly_totals')")}
+        assert db.execute("SELECT count(*) FROM cheques").fetchone() == (1,)
+        assert db.execute("SELECT received FROM monthly_totals").fetchone() == (5000,)
+    assert not cheque_columns & {"status", "deposited_on", "returned_by_id", "return_reason"}
+    assert "returned" not in total_columns

@@ -233,6 +233,9 @@ BODIES: dict[str, Callable[[tuple[str, ...]], dict[str, Any]]] = {
     "stores-update": lambda field: {"name": "Loja"},
     "orders-create": _order,
     "sales-create": _sale,
+    "cheques-deposit": lambda field: {},
+    "cheques-clear": lambda field: {},
+    "cheques-return": lambda field: {},
 }
 
 
@@ -250,7 +253,11 @@ async def _url_and_headers(case: Case, world: World) -> tuple[str, dict[str, str
         "user_id": world.user_id,
         "client_pk": world.client_pk,
         "store_id": world.store_id,
-        "payment_id": world.payment_ids["cheque" if case.field[0] == "cheque" else "plain"],
+        "payment_id": world.payment_ids[
+            "cheque"
+            if case.field[0] == "cheque" or case.operation.startswith("cheques-")
+            else "plain"
+        ],
     }
     url = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), case.path)
     headers: dict[str, str] = {}
@@ -330,12 +337,16 @@ TABLES: dict[str, tuple[type[Base], ...]] = {
     "stores-update": (Store,),
     "orders-create": (Order,),
     "sales-create": (Order, Payment, Cheque),
+    "cheques-deposit": (Cheque,),
+    "cheques-clear": (Cheque,),
+    "cheques-return": (Cheque,),
 }
 # Fields stored otherwise than as sent, and why they still fit.
 NOT_AS_SENT = {
     "password": "only its Argon2 hash is stored (password_hash)",
     "tax_id": "stored as its 11 or 14 digits (the pattern allows no more digits)",
     "issuer_tax_id": "stored as its 11 or 14 digits (the pattern allows no more digits)",
+    "reason": "a return's in return_reason (TEXT), every step's in the audit log (JSON)",
 }
 
 

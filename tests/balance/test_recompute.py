@@ -4,12 +4,13 @@ entries, exits 1 when any does, and repairs them with --fix."""
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 
 from sqlalchemy import text
 from typer.testing import CliRunner
 
 from custledger.cli import app
-from tests.payments.support import TODAY, make_customer, paid, stored_balance
+from tests.payments.support import CHEQUE, TODAY, make_customer, paid, stepped, stored_balance
 
 
 def run(*args: str):
@@ -57,4 +58,51 @@ async def test_a_corrupted_balance_is_reported_with_exit_1_and_repaired_by_fix(
 
     result = await recompute()
     assert result.exit_code == 0, result.output
+    await ledger_consistent()
+
+
+async def test_a_returned_cheque_counts_as_a_debit_in_the_derived_balance(
+    client, manager, session, ledger_consistent
+):
+    """Derived = received − delivered − returned cheques: a consistent ledger with a returned
+    cheque reports nothing; a balance that forgot the return is found and repaired, with the
+    month's returned total rebuilt."""
+    customer_id = await make_customer(session)
+    payment = await paid(
+        client,
+        manager,
+        customer_id,
+        method="CHEQUE",
+        amount="40.00",
+        received_on="2026-02-20",
+        cheque={**CHEQUE, "predated_to": "2026-02-20"},
+    )
+    await stepped(client, manager, payment["id"], "deposit", on=date(2026, 2, 21))
+    await stepped(client, manager, payment["id"], "return", on=date(2026, 3, 3))
+    assert await stored_balance(session, customer_id) == 0
+    result = await recompute()
+    assert result.exit_code == 0, result.output
+
+    await session.rollback()
+    await session.execute(
+        text("UPDATE customers SET balance = 4000 WHERE id = :id"), {"id": customer_id}
+    )
+    await session.execute(
+        text("UPDATE monthly_totals SET returned = 0 WHERE customer_id = :id"), {"id": customer_id}
+    )
+    await session.commit()
+    result = await recompute()
+    assert result.exit_code == 1, result.output
+    assert f"customer {customer_id}: stored 40.00, derived 0.00, monthly totals 40.00" in (
+        result.output
+    )
+
+    result = await recompute("--fix")
+    assert result.exit_code == 0, result.output
+    assert await stored_balance(session, customer_id) == 0
+    returned = await session.scalar(
+        text("SELECT returned FROM monthly_totals WHERE customer_id = :id AND month = :month"),
+        {"id": customer_id, "month": date(2026, 3, 1)},
+    )
+    assert returned == 4000
     await ledger_consistent()

@@ -94,6 +94,8 @@ BUSINESS_RULES = (
     ("cursor", "not a cursor this list returned"),  # opaque: only cursors the list returned
     ("placed_on", "must not be after today"),  # depends on the business clock
     ("from", "must not be after `to`"),  # relation between two parameters
+    ("returned_from", "must not be after `returned_to`"),  # the cheques list's period
+    ("on", ""),  # a cheque step's date: against today and the cheque's earlier dates
     ("source_id", "must differ from the surviving customer"),  # path id vs body/query id
     ("name", "give at least one of"),  # duplicates: at least one of four parameters
     ("tax_id", "give at least one of"),

@@ -20,8 +20,14 @@ DELIVERY_DESCRIPTIONS = {
 }
 WHOLE_DELIVERY_TYPES = frozenset({"single", "collected"})
 
-# Ranks of the statement's key (date, rank, id): activity, delivery, payment.
-ACTIVITY, DELIVERY, PAYMENT = 0, 1, 2
+# Ranks of the statement's key (date, rank, id): activity, delivery, payment, returned cheque.
+ACTIVITY, DELIVERY, PAYMENT, RETURNED = 0, 1, 2, 3
+# The cheque lifecycle (docs/decisions/cheques.md): the status each step needs and makes.
+CHEQUE_STEPS = {
+    "deposit": ("held", "deposited"),
+    "clear": ("deposited", "cleared"),
+    "return": ("deposited", "returned"),
+}
 
 
 def money(cents: int | None) -> str | None:
@@ -58,6 +64,16 @@ class PaymentM:
     due_date: date
     order_number: int | None
     version: int = 1
+    # A CHEQUE payment's cheque: its pre-dated day and lifecycle; None for other methods.
+    predated_to: date | None = None
+    cheque_status: str | None = None
+    deposited_on: date | None = None
+    returned_on: date | None = None
+
+    @property
+    def returned(self) -> bool:
+        """A returned cheque: its payment stays, and a debit of its amount is added."""
+        return self.cheque_status == "returned"
 
 
 @dataclass
@@ -103,7 +119,10 @@ class Ledger:
             if p.customer_id == cid and p.received_on is not None
         )
         delivered = sum(d.amount for d in self.deliveries.values() if d.customer_id == cid)
-        return received - delivered
+        returned = sum(
+            p.amount for p in self.payments.values() if p.customer_id == cid and p.returned
+        )
+        return received - delivered - returned
 
     def reserved(self, cid: int) -> int:
         """Undelivered remainder of open credit sales."""
@@ -151,6 +170,19 @@ class Ledger:
                     "credit": money(p.amount),
                 }
                 rows.append(((p.received_on, PAYMENT, p.id), row, p.amount))
+            if p.customer_id == cid and p.returned:
+                assert p.returned_on is not None
+                row = {
+                    "date": p.returned_on.isoformat(),
+                    "type": "returned_cheque",
+                    "reference": p.id,
+                    "description": "Returned cheque",
+                    "debit": money(p.amount),
+                    "credit": None,
+                }
+                # Cheques are numbered in the order of their payments: the payment id stands
+                # for the cheque's in the key.
+                rows.append(((p.returned_on, RETURNED, p.id), row, -p.amount))
         for d in self.deliveries.values():
             if d.customer_id != cid:
                 continue
@@ -189,7 +221,7 @@ class Ledger:
         rows.sort(key=lambda r: r[0])
         running = 0
         for _key, row, delta in rows:
-            if row["type"] in ("payment", "delivery"):
+            if row["type"] in ("payment", "delivery", "returned_cheque"):
                 running += delta
                 row["balance"] = money(running)
         return [row for _key, row, _delta in reversed(rows)]
@@ -212,7 +244,10 @@ class Ledger:
         return sum(
             p.amount
             for p in self.payments.values()
-            if p.customer_id == cid and p.received_on is not None and p.order_number == number
+            if p.customer_id == cid
+            and p.received_on is not None
+            and p.order_number == number
+            and not p.returned
         )
 
     def unpaid_by_delivery(self, cid: int) -> dict[int, int]:
@@ -222,7 +257,8 @@ class Ledger:
         receipts = sorted(
             (p.received_on, p.id, p.amount)
             for p in self.payments.values()
-            if p.customer_id == cid and p.received_on is not None
+            # A returned cheque paid nothing: its debit nets its payment out.
+            if p.customer_id == cid and p.received_on is not None and not p.returned
         )
         deliveries = sorted(
             (d.on, d.id, d.amount) for d in self.deliveries.values() if d.customer_id == cid
@@ -349,6 +385,50 @@ class Ledger:
                 return 403, "payment-not-editable"
         return None
 
+    def frozen_refusal(self, pid: int, changes_money: bool) -> Refusal | None:
+        """After the rules of an edit or a delete: a cheque out of the drawer keeps its
+        payment's amount and received date, and its payment."""
+        payment = self.payments[pid]
+        if changes_money and payment.cheque_status not in (None, "held"):
+            return 409, "cheque-not-held"
+        return None
+
+    def cheque_step_refusal(
+        self, pid: int, action: str, role: str, on: date, today: date
+    ) -> Refusal | None:
+        if action == "return" and role not in PRIVILEGED:
+            return 403, "forbidden"
+        payment = self.payments.get(pid)
+        if payment is None:
+            return 404, "payment-not-found"
+        if payment.cheque_status is None:
+            return 409, "not-a-cheque"
+        source, _target = CHEQUE_STEPS[action]
+        if payment.cheque_status != source:
+            return 409, "cheque-status-conflict"
+        if action == "return" and payment.received_on is None:
+            return 409, "cheque-not-received"
+        if on > today:
+            return 422, "cheque-date-in-future"
+        if action == "deposit":
+            assert payment.predated_to is not None
+            earliest = max(payment.predated_to, payment.received_on or payment.predated_to)
+        else:
+            assert payment.deposited_on is not None
+            earliest = payment.deposited_on
+        if on < earliest:
+            return 422, "cheque-date-too-early"
+        return None
+
+    def take_cheque_step(self, pid: int, action: str, on: date) -> None:
+        payment = self.payments[pid]
+        payment.cheque_status = CHEQUE_STEPS[action][1]
+        payment.version += 1
+        if action == "deposit":
+            payment.deposited_on = on
+        elif action == "return":
+            payment.returned_on = on
+
     def delivery_refusals(
         self, oid: int, role: str, amount: int | None, on: date, today: date
     ) -> set[Refusal]:
@@ -392,6 +472,7 @@ class Ledger:
             if p.customer_id == source:
                 p.customer_id = survivor
                 moved["payments"] += 1
+                moved["cheques"] += p.cheque_status is not None
         for o in self.orders.values():
             if o.customer_id == source:
                 o.customer_id = survivor

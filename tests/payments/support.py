@@ -36,6 +36,19 @@ CHEQUE = {
 }
 
 
+# What a cheque's read adds to its fields while it is in the drawer.
+HELD = {
+    "status": "held",
+    "deposited_on": None,
+    "deposited_by_id": None,
+    "cleared_on": None,
+    "cleared_by_id": None,
+    "returned_on": None,
+    "returned_by_id": None,
+    "return_reason": None,
+}
+
+
 async def main_store_id(session: AsyncSession) -> int:
     store_id = await session.scalar(text("SELECT id FROM stores WHERE code = 'MAIN'"))
     assert store_id is not None
@@ -162,3 +175,30 @@ async def audit_entries(session: AsyncSession, action: str) -> list[AuditEntry]:
         select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
     )
     return list(rows.all())
+
+
+async def step(
+    client: httpx.AsyncClient,
+    actor: Any,
+    payment_id: int,
+    action: str,
+    *,
+    on: date | None = None,
+    headers: dict[str, str] | None = None,
+    **body: Any,
+) -> httpx.Response:
+    """``POST /cheques/{payment_id}/{action}`` (deposit, clear, return)."""
+    if on is not None:
+        body["on"] = on.isoformat()
+    return await client.post(
+        f"{API}/cheques/{payment_id}/{action}", json=body, headers=actor.headers | (headers or {})
+    )
+
+
+async def stepped(
+    client: httpx.AsyncClient, actor: Any, payment_id: int, action: str, **kwargs: Any
+) -> dict[str, Any]:
+    """A cheque lifecycle step that must be accepted."""
+    r = await step(client, actor, payment_id, action, **kwargs)
+    assert r.status_code == 200, r.text
+    return r.json()

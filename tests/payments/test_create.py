@@ -7,6 +7,7 @@ import pytest
 from tests.payments.support import (
     API,
     CHEQUE,
+    HELD,
     TODAY,
     audit_entries,
     cheque_count,
@@ -72,7 +73,7 @@ async def test_cheque_payment_carries_its_cheque_with_digits_only_tax_id(
 ):
     customer_id = await make_customer(session)
     body = await paid(client, clerk, customer_id, method="CHEQUE", cheque=CHEQUE)
-    assert body["cheque"] == {**CHEQUE, "issuer_tax_id": "12345678909"}
+    assert body["cheque"] == {**CHEQUE, "issuer_tax_id": "12345678909", **HELD}
     r = await client.get(f"{API}/payments/{body['id']}", headers=clerk.headers)
     assert r.json()["cheque"]["cheque_number"] == "000101"
 

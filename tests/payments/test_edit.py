@@ -191,7 +191,7 @@ async def test_delete_is_audited_with_the_whole_row_and_its_cheque(
     assert before["order_number"] == 12
     assert before["details"] == "to delete"
     assert before["recorded_by_id"] == clerk.id
-    assert before["cheque"] == {**CHEQUE, "issuer_tax_id": "12345678909"}
+    assert before["cheque"] == {**CHEQUE, "issuer_tax_id": "12345678909", "status": "held"}
     r = await client.get(f"{API}/payments/{payment['id']}", headers=clerk.headers)
     assert r.status_code == 404
     await ledger_consistent()

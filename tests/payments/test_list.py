@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import insert
 
 from custledger.payments.models import Payment
-from tests.payments.support import API, CHEQUE, TODAY, make_customer, paid
+from tests.payments.support import API, CHEQUE, HELD, TODAY, make_customer, paid
 
 
 def url(customer_id: int) -> str:
@@ -114,7 +114,7 @@ async def test_rows_carry_the_recorders_name_and_the_cheque(client, clerk, pos, 
     assert card["recorded_by"] == {"id": pos.id, "name": "pos"}
     assert card["cheque"] is None
     assert cheque["recorded_by"] == {"id": clerk.id, "name": "clerk"}
-    assert cheque["cheque"] == {**CHEQUE, "issuer_tax_id": "12345678909"}
+    assert cheque["cheque"] == {**CHEQUE, "issuer_tax_id": "12345678909", **HELD}
     assert set(cheque) >= {
         "id",
         "order_number",

@@ -75,6 +75,11 @@ REQUIRED: dict[str, str] = {
     "payments-update": Permission.PAYMENTS_WRITE,
     "payments-delete": Permission.PAYMENTS_WRITE,
     "cheque-issuers-get": Permission.PAYMENTS_READ,
+    # the cheque lifecycle: a return debits the customer, a sales:manage act
+    "cheques-list": Permission.PAYMENTS_READ,
+    "cheques-deposit": Permission.PAYMENTS_WRITE,
+    "cheques-clear": Permission.PAYMENTS_WRITE,
+    "cheques-return": Permission.SALES_MANAGE,
     # orders (reading an order is reading the customer's history)
     "orders-create": Permission.ORDERS_WRITE,
     "orders-list": Permission.CUSTOMERS_READ,

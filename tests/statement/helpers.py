@@ -22,7 +22,7 @@ from custledger.customers.models import Customer
 from custledger.kit.db import next_number
 from custledger.kit.money import format_money
 from custledger.orders.models import Delivery, Order
-from custledger.payments.models import Payment
+from custledger.payments.models import Cheque, Payment
 
 DELIVERY_DESCRIPTIONS = {
     "single": "Single delivery",
@@ -58,6 +58,7 @@ class Ledger:
     store_id: int
     payments: dict[int, Expected] = field(default_factory=dict)
     deliveries: dict[int, Expected] = field(default_factory=dict)
+    returned: dict[int, Expected] = field(default_factory=dict)
     orders: dict[int, Order] = field(default_factory=dict)
 
     # Arranging ---------------------------------------------------------------------------
@@ -83,6 +84,57 @@ class Ledger:
             self.payments[payment.id] = Expected(
                 received_on, 2, payment.id, "payment", payment.id, method, credit=amount
             )
+        await self.session.commit()
+        return payment.id
+
+    async def returned_cheque(self, amount: int, received_on: date, returned_on: date) -> int:
+        """A CHEQUE payment of ``amount`` cents received on ``received_on`` (a credit), then
+        deposited and returned on ``returned_on`` (a debit of the same amount), as the
+        lifecycle does. Returns the payment id."""
+        customer = await lock_customer(self.session, self.customer_id)
+        payment = Payment(
+            customer_id=self.customer_id,
+            recorded_by_id=self.principal_id,
+            method="CHEQUE",
+            amount=amount,
+            due_date=received_on,
+            received_on=received_on,
+        )
+        self.session.add(payment)
+        await self.session.flush()
+        cheque = Cheque(
+            payment_id=payment.id,
+            customer_id=self.customer_id,
+            predated_to=received_on,
+            issuer_tax_id="12345678909",
+            issuer_name="Maria da Silva",
+            bank="001",
+            branch="1234",
+            account="56789-0",
+            cheque_number=str(payment.id),
+            duplicate_key=f"1|1234|567890|{payment.id}",
+            status="returned",
+            deposited_on=received_on,
+            deposited_by_id=self.principal_id,
+            returned_on=returned_on,
+            returned_by_id=self.principal_id,
+        )
+        self.session.add(cheque)
+        await self.session.flush()
+        await move(self.session, customer, received_on, received=amount)
+        await move(self.session, customer, returned_on, returned=amount)
+        self.payments[payment.id] = Expected(
+            received_on, 2, payment.id, "payment", payment.id, "CHEQUE", credit=amount
+        )
+        self.returned[cheque.id] = Expected(
+            returned_on,
+            3,
+            cheque.id,
+            "returned_cheque",
+            payment.id,
+            "Returned cheque",
+            debit=amount,
+        )
         await self.session.commit()
         return payment.id
 
@@ -212,7 +264,7 @@ class Ledger:
     def expected(self, *, financial_only: bool = False) -> list[dict[str, Any]]:
         """The whole statement as the API should render it, newest first, with running
         balances computed by summing the history from the start."""
-        rows = [*self.payments.values(), *self.deliveries.values()]
+        rows = [*self.payments.values(), *self.deliveries.values(), *self.returned.values()]
         if not financial_only:
             rows += self.activity()
         rows.sort(key=lambda r: r.key)

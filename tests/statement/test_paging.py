@@ -18,6 +18,8 @@ days = st.one_of(st.integers(0, 3), st.integers(25, 35), st.integers(0, 430))
 amounts = st.integers(1, 500_00)
 
 payment_op = st.tuples(st.just("payment"), days, amounts, st.booleans())
+# A cheque received on a day and returned 0–40 days later (same day, same month, months later).
+returned_op = st.tuples(st.just("returned"), days, amounts, st.integers(0, 40))
 order_op = st.tuples(
     st.just("order"),
     days,
@@ -25,7 +27,7 @@ order_op = st.tuples(
     st.sampled_from(["deliver", "deliver", "open", "cancelled", "quote", "consumed"]),
     st.lists(st.tuples(st.integers(0, 40), amounts), min_size=1, max_size=3),
 )
-histories = st.lists(st.one_of(payment_op, order_op), min_size=0, max_size=14)
+histories = st.lists(st.one_of(payment_op, order_op, returned_op), min_size=0, max_size=14)
 
 RANDOMISED = settings(
     max_examples=20,
@@ -41,6 +43,11 @@ async def arrange(ledger, history):
         if op[0] == "payment":
             _, day, amount, received = op
             await ledger.payment(amount, START + timedelta(days=day) if received else None)
+            continue
+        if op[0] == "returned":
+            _, day, amount, later = op
+            received_on = START + timedelta(days=day)
+            await ledger.returned_cheque(amount, received_on, received_on + timedelta(days=later))
             continue
         _, day, delivery_type, fate, deliveries = op
         placed = START + timedelta(days=day)
@@ -64,13 +71,17 @@ def check_pages(pages, expected, *, limit):
     assert all(page["next_cursor"] for page in pages[:-1])
     assert pages[-1]["next_cursor"] is None
     newest = expected[0]["date"] if expected else None
-    received = delivered = 0
+    received = delivered = returned = 0
     for page in pages:
         for entry in page["entries"]:
             received += cents(entry["credit"] or "0")
-            delivered += cents(entry["debit"] or "0")
+            if entry["type"] == "returned_cheque":
+                returned += cents(entry["debit"])
+            else:
+                delivered += cents(entry["debit"] or "0")
         assert page["total_received"] == format_money(received)
         assert page["total_delivered"] == format_money(delivered)
+        assert page["total_returned"] == format_money(returned)
         if page["entries"]:
             assert page["period"] == {"from": page["entries"][-1]["date"], "to": newest}
 
@@ -163,3 +174,21 @@ async def test_rows_added_after_the_first_page_do_not_shift_the_earlier_pages(
     # The totals and period now reach the newest row of the statement, the new payment too.
     assert second["period"] == {"from": "2025-03-01", "to": "2025-09-01"}
     assert second["total_received"] == format_money(sum(m * 1_00 for m in range(3, 9)) + 50_00)
+
+
+@settings(RANDOMISED, max_examples=10)
+@given(history=histories, cheque=st.tuples(st.integers(0, 400), amounts, st.integers(0, 30)))
+async def test_backdated_return_in_a_random_history_rebalances_every_later_row(
+    client, owner, session, ledger_consistent, history, cheque
+):
+    """A cheque returned weeks ago, recorded now: every row after its return date moves by its
+    amount on every page, and the stored balance still equals the entries."""
+    ledger = await new_ledger(session, owner.id, owner.store_id)
+    await arrange(ledger, history)
+
+    day, amount, later = cheque
+    received_on = START + timedelta(days=day)
+    await ledger.returned_cheque(amount, received_on, received_on + timedelta(days=later))
+    pages = await fetch_pages(client, owner.headers, ledger.customer_id, limit=3)
+    check_pages(pages, ledger.expected(), limit=3)
+    await ledger_consistent()

@@ -102,6 +102,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cheques": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Cheques
+         * @description Cheques, oldest pre-dated day first (then by payment id), with their payment and
+         *     customer: e.g. `status=held&predated_to_before=<today>` (to deposit),
+         *     `status=returned&returned_from=2026-03-01&returned_to=2026-03-31` (returned in March).
+         */
+        get: operations["cheques-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cheques/{payment_id}/clear": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Clear Cheque
+         * @description Record that the bank paid a deposited cheque. `If-Match` optional; honours
+         *     `Idempotency-Key`.
+         */
+        post: operations["cheques-clear"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cheques/{payment_id}/deposit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deposit Cheque
+         * @description Record that a held cheque was deposited at the bank (`on`, default today; never before
+         *     its pre-dated day). Answers the payment with its cheque. `If-Match` optional; honours
+         *     `Idempotency-Key`.
+         */
+        post: operations["cheques-deposit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cheques/{payment_id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return Cheque
+         * @description Record that a deposited cheque came back unpaid (`sales:manage`). Its payment stays; a
+         *     `returned_cheque` debit of its amount, dated `on`, lowers the balance. `If-Match`
+         *     optional; honours `Idempotency-Key`.
+         */
+        post: operations["cheques-return"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers": {
         parameters: {
             query?: never;
@@ -1082,6 +1169,24 @@ export interface components {
             /** Order Number */
             order_number?: number | null;
         };
+        /** ChequeCustomer */
+        ChequeCustomer: {
+            /**
+             * Id
+             * @example 12
+             */
+            id: number;
+            /**
+             * Name
+             * @example Maria Souza
+             */
+            name: string;
+            /**
+             * Number
+             * @example 5123
+             */
+            number: number | null;
+        };
         /**
          * ChequeIn
          * @description The one cheque of a CHEQUE payment.
@@ -1126,6 +1231,38 @@ export interface components {
             /** Issuer Tax Id */
             issuer_tax_id: string;
         };
+        /**
+         * ChequeListItem
+         * @description A cheque with its payment and customer, as the cheques list shows it.
+         */
+        ChequeListItem: {
+            /**
+             * Amount
+             * @description Decimal string with two places; negative allowed.
+             * @example 1250.00
+             */
+            amount: string;
+            cheque: components["schemas"]["ChequeOut"];
+            customer: components["schemas"]["ChequeCustomer"];
+            /**
+             * Payment Id
+             * @description The cheque's payment (`/payments/{id}`).
+             * @example 345
+             */
+            payment_id: number;
+            /**
+             * Received On
+             * @description The payment's received date; null: pending.
+             * @example 2026-03-01
+             */
+            received_on: string | null;
+            /**
+             * Store Id
+             * @description The customer's store.
+             * @example 1
+             */
+            store_id: number;
+        };
         /** ChequeOut */
         ChequeOut: {
             /** Account */
@@ -1136,6 +1273,30 @@ export interface components {
             branch: string;
             /** Cheque Number */
             cheque_number: string;
+            /**
+             * Cleared By Id
+             * @description The principal that recorded the clearing.
+             * @example null
+             */
+            cleared_by_id: number | null;
+            /**
+             * Cleared On
+             * @description When the bank paid it.
+             * @example null
+             */
+            cleared_on: string | null;
+            /**
+             * Deposited By Id
+             * @description The principal that recorded the deposit.
+             * @example 7
+             */
+            deposited_by_id: number | null;
+            /**
+             * Deposited On
+             * @description When it was deposited; null while held.
+             * @example 2026-03-05
+             */
+            deposited_on: string | null;
             /** Issuer Name */
             issuer_name: string;
             /** Issuer Tax Id */
@@ -1145,6 +1306,31 @@ export interface components {
              * Format: date
              */
             predated_to: string;
+            /**
+             * Return Reason
+             * @description Why it came back, as recorded.
+             * @example null
+             */
+            return_reason: string | null;
+            /**
+             * Returned By Id
+             * @description The principal that recorded the return.
+             * @example null
+             */
+            returned_by_id: number | null;
+            /**
+             * Returned On
+             * @description When the bank returned it unpaid.
+             * @example null
+             */
+            returned_on: string | null;
+            /**
+             * Status
+             * @description `held` (in the drawer) → `deposited` → `cleared` (paid) or `returned` (bounced: a `returned_cheque` debit on the statement, dated `returned_on`).
+             * @example deposited
+             * @enum {string}
+             */
+            status: "held" | "deposited" | "cleared" | "returned";
         };
         /**
          * ChequePatch
@@ -1177,6 +1363,28 @@ export interface components {
              */
             predated_to?: string;
         };
+        /**
+         * ChequeStepIn
+         * @description One step of a cheque's lifecycle; an empty body means today, no reason.
+         * @example {
+         *       "on": "2026-03-06",
+         *       "reason": "alínea 11: insufficient funds"
+         *     }
+         */
+        ChequeStepIn: {
+            /**
+             * On
+             * @description The step's date (default today, business time zone). Never after today; a deposit never before the cheque's pre-dated day or its received date; a clearing or a return never before the deposit.
+             * @example 2026-03-06
+             */
+            on?: string | null;
+            /**
+             * Reason
+             * @description Free text kept in the audit log; for a return, also on the cheque.
+             * @example alínea 11: insufficient funds
+             */
+            reason?: string | null;
+        };
         /** CreditReport */
         CreditReport: {
             /**
@@ -1195,12 +1403,12 @@ export interface components {
             orders: components["schemas"]["ReportOrders"];
             /**
              * Warning
-             * @description Blocked, or prolonged high indebtedness (see `warning_reasons`).
+             * @description Blocked, prolonged high indebtedness or a cheque returned in the last 12 months (see `warning_reasons`).
              */
             warning: boolean;
             /**
              * Warning Reasons
-             * @description `BLOCKED` and/or `PROLONGED_HIGH_INDEBTEDNESS`; empty when no warning.
+             * @description `BLOCKED`, `RETURNED_CHEQUES` and/or `PROLONGED_HIGH_INDEBTEDNESS`; empty when no warning.
              */
             warning_reasons: components["schemas"]["ObservationCode"][];
         };
@@ -1866,7 +2074,7 @@ export interface components {
          * ObservationCode
          * @enum {string}
          */
-        ObservationCode: "PAYS_ON_TIME" | "PAYS_LATE" | "SLOW_PAYER" | "DETERIORATING" | "CONSIDER_INVOICING" | "CONSIDER_BLOCKING" | "EXCELLENT_CLIENT" | "LIMITED_HISTORY" | "BLOCKED" | "PROLONGED_HIGH_INDEBTEDNESS";
+        ObservationCode: "PAYS_ON_TIME" | "PAYS_LATE" | "SLOW_PAYER" | "DETERIORATING" | "CONSIDER_INVOICING" | "CONSIDER_BLOCKING" | "EXCELLENT_CLIENT" | "LIMITED_HISTORY" | "BLOCKED" | "PROLONGED_HIGH_INDEBTEDNESS" | "RETURNED_CHEQUES";
         /** OrderCreate */
         OrderCreate: {
             /** Customer Id */
@@ -2025,6 +2233,16 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[ChequeListItem] */
+        Page_ChequeListItem_: {
+            /** Items */
+            items: components["schemas"]["ChequeListItem"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[CustomerOut] */
         Page_CustomerOut_: {
             /** Items */
@@ -2118,6 +2336,7 @@ export interface components {
              * @example 1250.00
              */
             amount: string;
+            /** @description A CHEQUE payment's cheque with its lifecycle (`status`: held, deposited, cleared or returned); null for the other methods. */
             cheque: components["schemas"]["ChequeOut"] | null;
             /**
              * Created At
@@ -2342,7 +2561,7 @@ export interface components {
              * Severity
              * @enum {string}
              */
-            severity: "info" | "warning" | "critical";
+            severity: "info" | "warning" | "high" | "critical";
         };
         /** ReportOrders */
         ReportOrders: {
@@ -2527,24 +2746,24 @@ export interface components {
             date: string;
             /**
              * Debit
-             * @description The delivered amount (delivery rows only).
+             * @description The delivered amount (delivery rows), or the amount of a cheque that came back unpaid (`returned_cheque` rows, dated by the return; its payment row stays).
              */
             debit: string | null;
             /**
              * Description
-             * @description Payments: the method. Deliveries: `Single delivery`, `Partial delivery N`, `Collected by customer`, `Ready for collection` or `Delivery`. Activity rows: `Order placed`, `Order cancelled`, `Quote` or `Quote consumed`.
+             * @description Payments: the method. Returned cheques: `Returned cheque`. Deliveries: `Single delivery`, `Partial delivery N`, `Collected by customer`, `Ready for collection` or `Delivery`. Activity rows: `Order placed`, `Order cancelled`, `Quote` or `Quote consumed`.
              */
             description: string;
             /**
              * Reference
-             * @description The order number for order and delivery rows; the payment id for payments.
+             * @description The order number for order and delivery rows; the payment id for payments and returned cheques.
              */
             reference: number;
             /**
              * Type
              * @enum {string}
              */
-            type: "payment" | "delivery" | "order" | "cancelled" | "quote";
+            type: "payment" | "delivery" | "returned_cheque" | "order" | "cancelled" | "quote";
         };
         /** StatementPage */
         StatementPage: {
@@ -2561,7 +2780,7 @@ export interface components {
             period: components["schemas"]["StatementPeriod"];
             /**
              * Total Delivered
-             * @description Σ debits from this page's oldest row to the newest row of the statement.
+             * @description Σ deliveries from this page's oldest row to the newest row of the statement.
              * @example 1250.00
              */
             total_delivered: string;
@@ -2571,6 +2790,12 @@ export interface components {
              * @example 1250.00
              */
             total_received: string;
+            /**
+             * Total Returned
+             * @description Σ returned cheques (the other debits) from this page's oldest row to the newest row of the statement.
+             * @example 250.00
+             */
+            total_returned: string;
         };
         /** StatementPeriod */
         StatementPeriod: {
@@ -3205,6 +3430,477 @@ export interface operations {
                 };
             };
             /** @description Invalid input; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or too slow; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "cheques-list": {
+        parameters: {
+            query?: {
+                /** @description Only cheques in this status. */
+                status?: ("held" | "deposited" | "cleared" | "returned") | null;
+                /** @description Only cheques pre-dated to this day or earlier (inclusive): with `status=held` and today, the cheques to deposit. */
+                predated_to_before?: string | null;
+                /** @description Only cheques of this store's customers. */
+                store_id?: number | null;
+                /** @description Only this customer's cheques. */
+                customer_id?: number | null;
+                /** @description Only cheques returned on or after this day. */
+                returned_from?: string | null;
+                /** @description Only cheques returned on or before this day. */
+                returned_to?: string | null;
+                /** @description Page size, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; omit for the first. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ChequeListItem_"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The principal lacks a permission or the record's rules forbid it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or too slow; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "cheques-clear": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) per logical request; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+                /** @description The `ETag` you read (`"3"`); a stale one is refused with 412. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description Identifier. */
+                payment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChequeStepIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The principal lacks a permission or the record's rules forbid it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource; `payment-not-found`: not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state; `not-a-cheque`: not a cheque; `cheque-status-conflict`: cheque status does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `If-Match` version is stale; `precondition-failed`: precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` names the fields; `cheque-date-in-future`: date in the future; `cheque-date-too-early`: date too early */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or too slow; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "cheques-deposit": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) per logical request; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+                /** @description The `ETag` you read (`"3"`); a stale one is refused with 412. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description Identifier. */
+                payment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChequeStepIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The principal lacks a permission or the record's rules forbid it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource; `payment-not-found`: not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state; `not-a-cheque`: not a cheque; `cheque-status-conflict`: cheque status does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `If-Match` version is stale; `precondition-failed`: precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` names the fields; `cheque-date-in-future`: date in the future; `cheque-date-too-early`: date too early */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the principal's request budget (`rate-limited`), or too many failed logins (`login-throttled`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests for this principal: over its budget of 5 a second (bursts of 20). Retry after 1 s.",
+                     *       "request_id": "4f1c2a9e0b7d4e2f",
+                     *       "retry_after": 1,
+                     *       "status": 429,
+                     *       "title": "Rate limited",
+                     *       "type": "rate-limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or too slow; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "cheques-return": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) per logical request; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+                /** @description The `ETag` you read (`"3"`); a stale one is refused with 412. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description Identifier. */
+                payment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChequeStepIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentOut"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The principal lacks a permission or the record's rules forbid it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource; `payment-not-found`: not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state; `not-a-cheque`: not a cheque; `cheque-status-conflict`: cheque status does not allow this; `cheque-not-received`: cheque payment pending; `quick-sale-customer`: quick-sale customer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `If-Match` version is stale; `precondition-failed`: precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` names the fields; `cheque-date-in-future`: date in the future; `cheque-date-too-early`: date too early */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5872,6 +6568,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the current state; `cheque-not-held`: cheque no longer in the drawer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The `If-Match` version is stale; `precondition-failed`: precondition failed */
             412: {
                 headers: {
@@ -5984,7 +6690,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the current state; `cheque-duplicate`: cheque already recorded */
+            /** @description Conflicts with the current state; `cheque-duplicate`: cheque already recorded; `cheque-not-held`: cheque no longer in the drawer */
             409: {
                 headers: {
                     [name: string]: unknown;

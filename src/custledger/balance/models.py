@@ -9,7 +9,8 @@ from custledger.kit.db import Base, MoneyColumn
 
 
 class MonthlyTotal(Base):
-    """Per customer and calendar month: Σ received payments and Σ deliveries dated in it.
+    """Per customer and calendar month: Σ received payments, Σ deliveries and Σ returned
+    cheques (by their return date) dated in it.
 
     Maintained in the same transaction as every balance move, so the balance before any date
     is a handful of rows whatever the length of the history (the statement's running balance).
@@ -22,3 +23,4 @@ class MonthlyTotal(Base):
     month: Mapped[date] = mapped_column(primary_key=True)
     received: Mapped[int] = mapped_column(MoneyColumn, default=0)
     delivered: Mapped[int] = mapped_column(MoneyColumn, default=0)
+    returned: Mapped[int] = mapped_column(MoneyColumn, default=0, server_default="0")

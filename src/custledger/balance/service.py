@@ -1,5 +1,8 @@
-"""The balance rule: balance = Σ received payments − Σ deliveries, stored on the customer row,
-with ``total_purchases`` = Σ deliveries beside it.
+"""The balance rule: balance = Σ received payments − Σ deliveries − Σ returned cheques,
+stored on the customer row, with ``total_purchases`` = Σ deliveries beside it.
+
+A returned (bounced) cheque keeps its payment, received on its date, and adds a debit of its
+amount on its return date (``payments/lifecycle.py``).
 
 Every money change goes through ``move`` with the customer row locked (``lock_customer``), so
 two terminals never lose an update; the monthly totals beside it are kept in the same
@@ -25,7 +28,7 @@ from custledger.kit.db import Prepared, lift_statement_timeout, table, utcnow
 from custledger.kit.errors import NotFound
 from custledger.kit.money import format_money
 from custledger.orders.models import Delivery
-from custledger.payments.models import Payment
+from custledger.payments.models import Cheque, Payment
 
 
 def month_of(day: date) -> date:
@@ -64,12 +67,14 @@ def _add_to_month(insert: Any) -> Insert:
         month=bindparam("month"),
         received=bindparam("received"),
         delivered=bindparam("delivered"),
+        returned=bindparam("returned"),
     )
     upsert: Insert = values.on_conflict_do_update(
         index_elements=[totals.c.customer_id, totals.c.month],
         set_={
             "received": totals.c.received + values.excluded.received,
             "delivered": totals.c.delivered + values.excluded.delivered,
+            "returned": totals.c.returned + values.excluded.returned,
         },
     )
     return upsert
@@ -105,7 +110,7 @@ _MOVE = {
 
 
 def move_values(
-    customer: Customer, on: date, *, received: int = 0, delivered: int = 0
+    customer: Customer, on: date, *, received: int = 0, delivered: int = 0, returned: int = 0
 ) -> dict[str, Any]:
     """The values of a move (its statements bind them by name)."""
     return {
@@ -113,7 +118,8 @@ def move_values(
         "month": month_of(on),
         "received": received,
         "delivered": delivered,
-        "amount": received - delivered,
+        "returned": returned,
+        "amount": received - delivered - returned,
         "now": utcnow(),
     }
 
@@ -125,16 +131,17 @@ async def move(
     *,
     received: int = 0,
     delivered: int = 0,
+    returned: int = 0,
 ) -> None:
-    """Apply a received amount and/or a delivered amount (negative to undo) dated ``on``; a
-    delivered amount moves ``total_purchases`` as well.
+    """Apply a received amount, a delivered amount and/or a returned cheque's amount (negative
+    to undo) dated ``on``; a delivered amount moves ``total_purchases`` as well.
 
     The customer must have been locked with ``lock_customer`` in this transaction. The month's
     totals and the balance are moved without a read first (one statement on PostgreSQL).
     """
-    if received == 0 and delivered == 0:
+    if received == 0 and delivered == 0 and returned == 0:
         return
-    values = move_values(customer, on, received=received, delivered=delivered)
+    values = move_values(customer, on, received=received, delivered=delivered, returned=returned)
     for statement in _MOVE[session.get_bind().dialect.name]:
         rows = await statement.all(session, values)
     await moved(session, customer, rows[0]["balance"], values)
@@ -192,10 +199,26 @@ async def derived_balance(session: AsyncSession, customer_id: int) -> int:
             Delivery.customer_id == customer_id
         )
     )
-    return int(received or 0) - int(delivered or 0)
+    returned = await session.scalar(
+        select(func.coalesce(func.sum(Payment.amount), 0))
+        .join(Cheque, Cheque.payment_id == Payment.id)
+        .where(Cheque.customer_id == customer_id, Cheque.returned_on.is_not(None))
+    )
+    return int(received or 0) - int(delivered or 0) - int(returned or 0)
 
 
-async def _derived_months(session: AsyncSession, customer_id: int) -> dict[date, tuple[int, int]]:
+def _returned_cheques() -> Any:
+    """Returned cheques as (customer_id, returned_on, amount): the amount is the payment's."""
+    return (
+        select(Cheque.customer_id, Cheque.returned_on, Payment.amount)
+        .join(Payment, Payment.id == Cheque.payment_id)
+        .where(Cheque.returned_on.is_not(None))
+    )
+
+
+async def _derived_months(
+    session: AsyncSession, customer_id: int
+) -> dict[date, tuple[int, int, int]]:
     months: dict[date, list[int]] = {}
     payments = await session.execute(
         select(Payment.received_on, Payment.amount).where(
@@ -204,13 +227,16 @@ async def _derived_months(session: AsyncSession, customer_id: int) -> dict[date,
     )
     for received_on, amount in payments:
         assert received_on is not None
-        months.setdefault(month_of(received_on), [0, 0])[0] += amount
+        months.setdefault(month_of(received_on), [0, 0, 0])[0] += amount
     deliveries = await session.execute(
         select(Delivery.delivered_on, Delivery.amount).where(Delivery.customer_id == customer_id)
     )
     for delivered_on, amount in deliveries:
-        months.setdefault(month_of(delivered_on), [0, 0])[1] += amount
-    return {m: (r, d) for m, (r, d) in months.items() if r or d}
+        months.setdefault(month_of(delivered_on), [0, 0, 0])[1] += amount
+    returned = await session.execute(_returned_cheques().where(Cheque.customer_id == customer_id))
+    for _customer, returned_on, amount in returned:
+        months.setdefault(month_of(returned_on), [0, 0, 0])[2] += amount
+    return {m: (r, d, x) for m, (r, d, x) in months.items() if r or d or x}
 
 
 async def rebuild(session: AsyncSession, customer: Customer) -> None:
@@ -229,18 +255,23 @@ async def rebuild(session: AsyncSession, customer: Customer) -> None:
     for month, total in existing.items():
         if month not in months:
             await session.delete(total)
-    for month, (received, delivered) in months.items():
+    for month, (received, delivered, returned) in months.items():
         current = existing.get(month)
         if current is None:
             session.add(
                 MonthlyTotal(
-                    customer_id=customer.id, month=month, received=received, delivered=delivered
+                    customer_id=customer.id,
+                    month=month,
+                    received=received,
+                    delivered=delivered,
+                    returned=returned,
                 )
             )
         else:
             current.received, current.delivered = received, delivered
-    customer.balance = sum(r - d for r, d in months.values())
-    customer.total_purchases = sum(d for _r, d in months.values())
+            current.returned = returned
+    customer.balance = sum(r - d - x for r, d, x in months.values())
+    customer.total_purchases = sum(d for _r, d, _x in months.values())
     await clear_invoicing_if_settled(session, customer)
     await session.flush()
 
@@ -260,15 +291,27 @@ async def recompute_all(session: AsyncSession, *, fix: bool = False) -> list[str
         .group_by(Delivery.customer_id)
         .subquery()
     )
+    returned_rows = _returned_cheques().subquery()
+    returned = (
+        select(returned_rows.c.customer_id, func.sum(returned_rows.c.amount).label("amount"))
+        .group_by(returned_rows.c.customer_id)
+        .subquery()
+    )
     monthly = (
         select(
             MonthlyTotal.customer_id,
-            func.sum(MonthlyTotal.received - MonthlyTotal.delivered).label("net"),
+            func.sum(MonthlyTotal.received - MonthlyTotal.delivered - MonthlyTotal.returned).label(
+                "net"
+            ),
         )
         .group_by(MonthlyTotal.customer_id)
         .subquery()
     )
-    derived = func.coalesce(received.c.amount, 0) - func.coalesce(delivered.c.amount, 0)
+    derived = (
+        func.coalesce(received.c.amount, 0)
+        - func.coalesce(delivered.c.amount, 0)
+        - func.coalesce(returned.c.amount, 0)
+    )
     purchases = func.coalesce(delivered.c.amount, 0)
     rows = await session.execute(
         select(
@@ -281,6 +324,7 @@ async def recompute_all(session: AsyncSession, *, fix: bool = False) -> list[str
         )
         .outerjoin(received, received.c.customer_id == Customer.id)
         .outerjoin(delivered, delivered.c.customer_id == Customer.id)
+        .outerjoin(returned, returned.c.customer_id == Customer.id)
         .outerjoin(monthly, monthly.c.customer_id == Customer.id)
         .where(
             (Customer.balance != derived)

@@ -8,6 +8,10 @@ their refusals (``refusals``).
   ``backdating-not-allowed``). Gives ``Payable(customer, body)``.
 - ``ReceivedDatesAllowed(Body, received_dates)``: rules 1 and 2 alone, for a route with no
   customer to judge first. Gives the body. No database.
+- ``ChequeOfPayment()``: the step's body and the path's payment's cheque under its customer's
+  row lock (404
+  ``payment-not-found``, 412 on a stale ``If-Match``, 409 ``not-a-cheque``), for the cheque
+  lifecycle's steps; the route's own permission (``PaymentsWrite``, ``SalesManage``) says who.
 - ``EditablePayment(Body, received_dates)``: the path's payment read under its customer's row
   lock, judged by rule 3 (404 ``payment-not-found``, 412 on a stale ``If-Match``, 403
   ``payment-not-editable``), then rules 1 and 2 over the dates the body sets. Gives
@@ -45,7 +49,8 @@ from custledger.kit.db import Session
 from custledger.kit.errors import PROBLEM_JSON, problems
 from custledger.kit.etag import IfMatch, check_version, expected_versions
 from custledger.kit.schemas import Id
-from custledger.payments import service
+from custledger.payments import lifecycle, service
+from custledger.payments.lifecycle import LockedCheque
 from custledger.payments.models import Payment
 from custledger.payments.rules import (
     BACKDATING,
@@ -55,7 +60,7 @@ from custledger.payments.rules import (
     check_may_change,
     check_received_dates,
 )
-from custledger.payments.schemas import ChequeBatch, PaymentCreate, PaymentPatch
+from custledger.payments.schemas import ChequeBatch, ChequeStepIn, PaymentCreate, PaymentPatch
 from custledger.payments.service import LockedPayment
 
 Body = TypeVar("Body", bound=BaseModel)
@@ -179,6 +184,35 @@ def EditablePayment(
         session=Session,
         principal=PaymentsWrite,
         if_match=(IfMatch, None),
+    )
+
+
+# --- a cheque's lifecycle step ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChequeStepping:
+    locked: LockedCheque
+    body: ChequeStepIn
+
+
+@cache
+def ChequeOfPayment() -> Any:
+    """A dependency giving the path's payment's cheque (``payment_id``) as stored now, under
+    its customer's row lock, with the step's body, once the request read the payment's current
+    version (``If-Match``, optional): 404 ``payment-not-found``, 412, 409 ``not-a-cheque``. The
+    route declares who may take the step (its permission) before it, so a refused principal
+    takes no lock; a malformed body is a 422 that takes none either."""
+
+    async def cheque_of_payment(
+        body: Any, payment_id: int, session: AsyncSession, if_match: str | None = None
+    ) -> ChequeStepping:
+        locked = await lifecycle.lock_cheque(session, payment_id)
+        check_version("payment", locked.payment.version, expected_versions(if_match))
+        return ChequeStepping(locked, body)
+
+    return _depends(
+        cheque_of_payment, ChequeStepIn, payment_id=Id, session=Session, if_match=(IfMatch, None)
     )
 
 

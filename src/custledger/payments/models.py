@@ -8,6 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from custledger.kit.db import Base, MoneyColumn, TimestampMixin
 
 METHODS = ("CASH", "CHEQUE", "PIX", "BOLETO", "CARD", "TRANSFER")
+# A cheque's lifecycle (payments/lifecycle.py): held in the drawer, deposited at the bank, then
+# cleared (paid) or returned (bounced).
+CHEQUE_STATUSES = ("held", "deposited", "cleared", "returned")
 
 
 class Payment(TimestampMixin, Base):
@@ -47,6 +50,11 @@ class Cheque(Base):
         # One paper cheque is recorded once (payments/cheques.py): the unique index decides
         # between two terminals recording the same cheque at once.
         Index("uq_cheques_duplicate_key", "duplicate_key", unique=True),
+        CheckConstraint("status IN ('held', 'deposited', 'cleared', 'returned')", name="status"),
+        # Returned cheques are statement rows (debits dated by their return).
+        Index("ix_cheques_customer_returned", "customer_id", "returned_on", "id"),
+        # The cheques list (GET /cheques): by status, oldest pre-dated first.
+        Index("ix_cheques_status_predated", "status", "predated_to", "payment_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,3 +73,12 @@ class Cheque(Base):
     # Bank, branch, account and number normalised (``cheques.duplicate_key``); null only for
     # the later copies of a cheque recorded twice before the rule existed.
     duplicate_key: Mapped[str | None] = mapped_column(String(80))
+    # The lifecycle: each step's date (business calendar) and the principal who recorded it.
+    status: Mapped[str] = mapped_column(String(10), default="held", server_default="held")
+    deposited_on: Mapped[date | None]
+    deposited_by_id: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    cleared_on: Mapped[date | None]
+    cleared_by_id: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    returned_on: Mapped[date | None]
+    returned_by_id: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    return_reason: Mapped[str | None] = mapped_column(Text)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, delete, select
+from sqlalchemy import Row, Select, delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from custledger.auth.models import PrincipalRow
@@ -45,6 +47,14 @@ def _rows() -> Select[*tuple[Any, ...]]:
             Cheque.branch,
             Cheque.account,
             Cheque.cheque_number,
+            Cheque.status,
+            Cheque.deposited_on,
+            Cheque.deposited_by_id,
+            Cheque.cleared_on,
+            Cheque.cleared_by_id,
+            Cheque.returned_on,
+            Cheque.returned_by_id,
+            Cheque.return_reason,
         )
         .join(PrincipalRow, PrincipalRow.id == Payment.recorded_by_id)
         .outerjoin(Cheque, Cheque.payment_id == Payment.id)
@@ -192,3 +202,49 @@ async def latest_issuer(session: AsyncSession, tax_id: str) -> AnyRow | None:
         .limit(1)
     )
     return result.one_or_none()
+
+
+@dataclass(frozen=True, slots=True)
+class ChequeFilters:
+    """``GET /cheques``: each set filter narrows the list (dates inclusive)."""
+
+    status: str | None = None
+    predated_to_before: date | None = None
+    store_id: int | None = None
+    customer_id: int | None = None
+    returned_from: date | None = None
+    returned_to: date | None = None
+
+
+async def cheque_rows(
+    session: AsyncSession,
+    filters: ChequeFilters,
+    *,
+    after: tuple[date, int] | None,
+    limit: int,
+) -> Sequence[AnyRow]:
+    """Cheques with their payment and customer, by (pre-dated day, payment id), after the
+    keyset ``after``."""
+    query = _rows().add_columns(
+        Customer.number.label("customer_number"),
+        Customer.name.label("customer_name"),
+        Customer.store_id,
+    )
+    # _rows() outer-joins the cheque; here every row has one.
+    query = query.join(Customer, Customer.id == Payment.customer_id).where(Cheque.id.is_not(None))
+    if filters.status is not None:
+        query = query.where(Cheque.status == filters.status)
+    if filters.predated_to_before is not None:
+        query = query.where(Cheque.predated_to <= filters.predated_to_before)
+    if filters.store_id is not None:
+        query = query.where(Customer.store_id == filters.store_id)
+    if filters.customer_id is not None:
+        query = query.where(Cheque.customer_id == filters.customer_id)
+    if filters.returned_from is not None:
+        query = query.where(Cheque.returned_on >= filters.returned_from)
+    if filters.returned_to is not None:
+        query = query.where(Cheque.returned_on <= filters.returned_to)
+    if after is not None:
+        query = query.where(tuple_(Cheque.predated_to, Cheque.payment_id) > tuple_(*after))
+    query = query.order_by(Cheque.predated_to, Cheque.payment_id).limit(limit)
+    return (await session.execute(query)).all()

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from custledger.customers.schemas import repeats_one_digit
 from custledger.kit.money import Money, PositiveMoney
-from custledger.kit.schemas import Input, Output, not_null
+from custledger.kit.schemas import Input, Output, input_json_schema, not_null
 from custledger.kit.text import digits
 
 Method = Literal["CASH", "CHEQUE", "PIX", "BOLETO", "CARD", "TRANSFER"]
 StatusFilter = Literal["all", "received", "pending"]
+ChequeStatus = Literal["held", "deposited", "cleared", "returned"]
 
 # The POS's order number: any positive BIGINT (the order may predate this system).
 OrderNumber = Annotated[int, Field(ge=1, le=2**63 - 1, description="Order number, if any.")]
@@ -151,6 +152,76 @@ class ChequeOut(Output):
     branch: str
     account: str
     cheque_number: str
+    status: ChequeStatus = Field(
+        description="`held` (in the drawer) → `deposited` → `cleared` (paid) or `returned` "
+        "(bounced: a `returned_cheque` debit on the statement, dated `returned_on`).",
+        examples=["deposited"],
+    )
+    deposited_on: date | None = Field(
+        description="When it was deposited; null while held.", examples=["2026-03-05"]
+    )
+    deposited_by_id: int | None = Field(
+        description="The principal that recorded the deposit.", examples=[7]
+    )
+    cleared_on: date | None = Field(description="When the bank paid it.", examples=[None])
+    cleared_by_id: int | None = Field(
+        description="The principal that recorded the clearing.", examples=[None]
+    )
+    returned_on: date | None = Field(
+        description="When the bank returned it unpaid.", examples=[None]
+    )
+    returned_by_id: int | None = Field(
+        description="The principal that recorded the return.", examples=[None]
+    )
+    return_reason: str | None = Field(description="Why it came back, as recorded.", examples=[None])
+
+
+ChequeStep = Literal["deposit", "clear", "return"]
+
+
+def _cheque_step_json_schema(schema: dict[str, Any]) -> None:
+    input_json_schema(schema)
+    schema["examples"] = [{"on": "2026-03-06", "reason": "alínea 11: insufficient funds"}]
+
+
+class ChequeStepIn(Input):
+    """One step of a cheque's lifecycle; an empty body means today, no reason."""
+
+    model_config = ConfigDict(
+        **{**Input.model_config, "json_schema_extra": _cheque_step_json_schema}
+    )
+
+    on: date | None = Field(
+        default=None,
+        description="The step's date (default today, business time zone). Never after today; "
+        "a deposit never before the cheque's pre-dated day or its received date; a clearing "
+        "or a return never before the deposit.",
+        examples=["2026-03-06"],
+    )
+    reason: Annotated[str, Field(min_length=1, max_length=500)] | None = Field(
+        default=None,
+        description="Free text kept in the audit log; for a return, also on the cheque.",
+        examples=["alínea 11: insufficient funds"],
+    )
+
+
+class ChequeCustomer(BaseModel):
+    id: int = Field(examples=[12])
+    number: int | None = Field(examples=[5123])
+    name: str = Field(examples=["Maria Souza"])
+
+
+class ChequeListItem(Output):
+    """A cheque with its payment and customer, as the cheques list shows it."""
+
+    payment_id: int = Field(description="The cheque's payment (`/payments/{id}`).", examples=[345])
+    customer: ChequeCustomer
+    store_id: int = Field(description="The customer's store.", examples=[1])
+    amount: Money
+    received_on: date | None = Field(
+        description="The payment's received date; null: pending.", examples=["2026-03-01"]
+    )
+    cheque: ChequeOut
 
 
 class PaymentOut(Output):
@@ -163,7 +234,10 @@ class PaymentOut(Output):
     due_date: date
     received_on: date | None = Field(description="Null: pending.")
     details: str | None
-    cheque: ChequeOut | None
+    cheque: ChequeOut | None = Field(
+        description="A CHEQUE payment's cheque with its lifecycle (`status`: held, deposited, "
+        "cleared or returned); null for the other methods."
+    )
     created_at: datetime
     updated_at: datetime
     version: int

@@ -54,6 +54,20 @@ CHEQUE_FIELDS = (
     "account",
     "cheque_number",
 )
+# The lifecycle (``payments.lifecycle``): a new cheque is held, with no step recorded yet.
+CHEQUE_LIFECYCLE_FIELDS = (
+    "status",
+    "deposited_on",
+    "deposited_by_id",
+    "cleared_on",
+    "cleared_by_id",
+    "returned_on",
+    "returned_by_id",
+    "return_reason",
+)
+NEW_CHEQUE_LIFECYCLE: dict[str, Any] = {name: None for name in CHEQUE_LIFECYCLE_FIELDS} | {
+    "status": "held"
+}
 
 
 # What a payment response shows of the payment row itself.
@@ -76,18 +90,29 @@ PAYMENT_OUT_FIELDS = (
 # --- reading -------------------------------------------------------------------------------
 
 
+def to_out_cheque(row: AnyRow | SimpleNamespace) -> ChequeOut:
+    """The cheque of a row that has one (the columns of ``repository._rows``)."""
+    return ChequeOut(
+        predated_to=row.predated_to,
+        issuer_tax_id=row.issuer_tax_id,
+        issuer_name=row.issuer_name,
+        bank=row.bank,
+        branch=row.branch,
+        account=row.account,
+        cheque_number=row.cheque_number,
+        status=row.status,
+        deposited_on=row.deposited_on,
+        deposited_by_id=row.deposited_by_id,
+        cleared_on=row.cleared_on,
+        cleared_by_id=row.cleared_by_id,
+        returned_on=row.returned_on,
+        returned_by_id=row.returned_by_id,
+        return_reason=row.return_reason,
+    )
+
+
 def to_out(row: AnyRow | SimpleNamespace) -> PaymentOut:
-    cheque = None
-    if row.cheque_id is not None:
-        cheque = ChequeOut(
-            predated_to=row.predated_to,
-            issuer_tax_id=row.issuer_tax_id,
-            issuer_name=row.issuer_name,
-            bank=row.bank,
-            branch=row.branch,
-            account=row.account,
-            cheque_number=row.cheque_number,
-        )
+    cheque = None if row.cheque_id is None else to_out_cheque(row)
     return PaymentOut(
         id=row.id,
         customer_id=row.customer_id,
@@ -134,7 +159,10 @@ def written_out(payment: Payment, cheque: Cheque | None, recorder_name: str) -> 
             **{name: getattr(payment, name) for name in PAYMENT_OUT_FIELDS},
             recorded_by_name=recorder_name,
             cheque_id=None if cheque is None else cheque.id,
-            **{name: getattr(cheque, name, None) for name in CHEQUE_FIELDS},
+            **{
+                name: getattr(cheque, name, None)
+                for name in (*CHEQUE_FIELDS, *CHEQUE_LIFECYCLE_FIELDS)
+            },
         )
     )
 
@@ -246,6 +274,7 @@ def _cheque_snapshot(cheque: Cheque | None) -> dict[str, Any] | None:
         "branch": cheque.branch,
         "account": cheque.account,
         "cheque_number": cheque.cheque_number,
+        "status": cheque.status,
     }
 
 
@@ -296,6 +325,34 @@ async def _rebalance(session: AsyncSession, customer: Customer, old: Effect, new
             await balance.move(session, customer, day, received=amount)
 
 
+# --- a cheque out of the drawer -----------------------------------------------------------
+
+# What a payment's edit may no longer change once its cheque left the drawer: the bank has it
+# (or had it), and a returned cheque's debit is its amount.
+FROZEN_AFTER_DEPOSIT = ("method", "amount", "received_on", "cheque")
+
+NOT_HELD_EXAMPLE = {
+    "type": "cheque-not-held",
+    "title": "Cheque no longer in the drawer",
+    "detail": "This payment's cheque is deposited: its method, amount, received date and cheque "
+    "can no longer change, and the payment cannot be deleted; refused: changed (amount).",
+    "cheque_status": "deposited",
+}
+
+
+def cheque_not_held(status: str, changed: str | None = None) -> Conflict:
+    """409: the payment of a cheque no longer held cannot be deleted (``changed`` None) nor
+    have ``changed`` (a list of ``FROZEN_AFTER_DEPOSIT``) changed."""
+    refused = "deleted" if changed is None else f"changed ({changed})"
+    return Conflict(
+        f"This payment's cheque is {status}: its method, amount, received date and cheque can "
+        f"no longer change, and the payment cannot be deleted; refused: {refused}.",
+        type="cheque-not-held",
+        title="Cheque no longer in the drawer",
+        cheque_status=status,
+    )
+
+
 # --- writing -------------------------------------------------------------------------------
 
 
@@ -335,6 +392,7 @@ async def _insert(
             "customer_id": customer.id,
             **{name: getattr(cheque, name) for name in CHEQUE_FIELDS},
             "duplicate_key": cheques.key_of(cheque),
+            **NEW_CHEQUE_LIFECYCLE,
         }
         stored_cheque = Cheque(**cheque_values)
     about: audit.Fields = {
@@ -504,7 +562,7 @@ async def update_payment(
         cheque = None
     elif new_cheque is not None:
         if cheque is None:
-            cheque = Cheque(payment_id=payment.id, customer_id=payment.customer_id)
+            cheque = Cheque(payment_id=payment.id, customer_id=payment.customer_id, status="held")
             session.add(cheque)
         for name, value in new_cheque.items():
             setattr(cheque, name, value)
@@ -514,6 +572,10 @@ async def update_payment(
     after = snapshot(payment, cheque)
     if after == before:
         return payment.id  # nothing changed: no new version, no audit entry
+    if stored_cheque is not None and stored_cheque.status != "held":
+        frozen = [k for k in FROZEN_AFTER_DEPOSIT if before[k] != after[k]]
+        if frozen:
+            raise cheque_not_held(stored_cheque.status, ", ".join(frozen))
     payment.version += 1
     await session.flush()
     await _rebalance(session, customer, old_effect, effect_of(received_on, amount))
@@ -575,6 +637,8 @@ async def delete_payment(
     customer, payment = locked.customer, locked.payment
     payment_id = payment.id
     cheque = await repository.cheque_of(session, payment.id)
+    if cheque is not None and cheque.status != "held":
+        raise cheque_not_held(cheque.status)
     before = snapshot(payment, cheque, whole=True)
     old_effect = effect_of(payment.received_on, payment.amount)
     await repository.delete_payment(session, payment.id)

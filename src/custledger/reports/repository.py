@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from custledger.customers.models import Customer
 from custledger.kit import clock
 from custledger.orders.models import Delivery, Order
-from custledger.payments.models import Payment
+from custledger.payments.models import Cheque, Payment
 from custledger.reports.allocation import BUCKETS, DeliveryEntry, ReceiptEntry, bucket_bounds
 
 # Orders that count in the report: quotes, consumed and cancelled orders are not sales.
@@ -95,10 +95,36 @@ async def deliveries_of(session: AsyncSession, customer_id: int) -> list[Deliver
 async def receipts_of(session: AsyncSession, customer_id: int) -> list[ReceiptEntry]:
     rows = await session.execute(
         select(Payment.id, Payment.received_on, Payment.amount)
-        .where(Payment.customer_id == customer_id, Payment.received_on.is_not(None))
+        .where(
+            Payment.customer_id == customer_id,
+            Payment.received_on.is_not(None),
+            # A cheque that came back unpaid paid nothing (its debit is netted out here).
+            ~exists(_returned_cheque_of(Payment.id)),
+        )
         .order_by(Payment.received_on, Payment.id)
     )
     return [ReceiptEntry(r.id, r.received_on, r.amount) for r in rows]
+
+
+def _returned_cheque_of(payment_id: Any, as_of: Any = None) -> Any:
+    """The payment's cheque if it was returned (by ``as_of``, when given)."""
+    query = select(Cheque.id).where(
+        Cheque.payment_id == payment_id, Cheque.returned_on.is_not(None)
+    )
+    if as_of is not None:
+        query = query.where(Cheque.returned_on <= as_of)
+    return query
+
+
+async def returned_cheques_of(session: AsyncSession, customer_id: int) -> list[tuple[date, int]]:
+    """The customer's returned cheques: (returned_on, amount), oldest first."""
+    rows = await session.execute(
+        select(Cheque.returned_on, Payment.amount)
+        .join(Payment, Payment.id == Cheque.payment_id)
+        .where(Cheque.customer_id == customer_id, Cheque.returned_on.is_not(None))
+        .order_by(Cheque.returned_on, Cheque.id)
+    )
+    return [(on, amount) for on, amount in rows if on is not None]
 
 
 # --- receivables ageing ----------------------------------------------------------------------
@@ -176,6 +202,8 @@ def _open_items(
         payment_filter: list[ColumnElement[bool]] = [
             Payment.received_on.is_not(None),
             Payment.received_on <= as_of,
+            # A cheque returned by then paid nothing as of then.
+            ~exists(_returned_cheque_of(Payment.id, as_of)),
         ]
         if id_range is not None:
             low, high = id_range

@@ -45,10 +45,12 @@ class CreditReport(BaseModel):
     behaviour: ReportBehaviour
     observations: list[ReportObservation] = Field(description="Most severe first.")
     warning: bool = Field(
-        description="Blocked, or prolonged high indebtedness (see `warning_reasons`)."
+        description="Blocked, prolonged high indebtedness or a cheque returned in the last 12 "
+        "months (see `warning_reasons`)."
     )
     warning_reasons: list[ObservationCode] = Field(
-        description="`BLOCKED` and/or `PROLONGED_HIGH_INDEBTEDNESS`; empty when no warning."
+        description="`BLOCKED`, `RETURNED_CHEQUES` and/or `PROLONGED_HIGH_INDEBTEDNESS`; "
+        "empty when no warning."
     )
 
 

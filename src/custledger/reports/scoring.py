@@ -31,8 +31,12 @@ PROLONGED_DAYS = WARNING_DAYS
 # DETERIORATING compares the first and last thirds of at least this many deliveries.
 DETERIORATION_MIN_DELIVERIES = 3
 
-Severity = Literal["info", "warning", "critical"]
-_SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+# Any cheque returned unpaid within this many months raises RETURNED_CHEQUES.
+RETURNED_CHEQUES_MONTHS = 12
+
+# `high`: a fact (not a trend) that calls for attention before the next credit sale.
+Severity = Literal["info", "warning", "high", "critical"]
+_SEVERITY_ORDER = {"critical": 0, "high": 1, "warning": 2, "info": 3}
 
 
 class ObservationCode(StrEnum):
@@ -46,6 +50,7 @@ class ObservationCode(StrEnum):
     LIMITED_HISTORY = "LIMITED_HISTORY"
     BLOCKED = "BLOCKED"
     PROLONGED_HIGH_INDEBTEDNESS = "PROLONGED_HIGH_INDEBTEDNESS"
+    RETURNED_CHEQUES = "RETURNED_CHEQUES"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,21 @@ class Facts:
     oldest_unpaid_days: int | None
     # Known per-delivery delays, in delivery order (allocation.delivery_delays).
     delivery_delays: Sequence[int] = ()
+    # Cheques returned unpaid: (returned_on, amount), any date (``returned_since`` picks).
+    returned_cheques: Sequence[tuple[date, int]] = ()
+
+
+def returned_since(today: date) -> date:
+    """The first day of the RETURNED_CHEQUES window: the same day RETURNED_CHEQUES_MONTHS
+    months ago (the 28th for a 29 February)."""
+    years, months = divmod(today.month - 1 - RETURNED_CHEQUES_MONTHS, 12)
+    year, month = today.year + years, months + 1
+    day = today.day
+    while True:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            day -= 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +230,21 @@ def assess(facts: Facts) -> Assessment:
         found.append(
             Observation(
                 ObservationCode.BLOCKED, "critical", "The customer is blocked for credit sales."
+            )
+        )
+    since = returned_since(facts.today)
+    bounced = [(on, amount) for on, amount in facts.returned_cheques if on >= since]
+    if bounced:
+        reasons.append(ObservationCode.RETURNED_CHEQUES)
+        latest = max(on for on, _ in bounced)
+        found.append(
+            Observation(
+                ObservationCode.RETURNED_CHEQUES,
+                "high",
+                f"Returned cheques: {_plural(len(bounced), 'cheque')} came back unpaid in the "
+                f"last {RETURNED_CHEQUES_MONTHS} months "
+                f"({format_money(sum(a for _, a in bounced))}), the latest on "
+                f"{latest.isoformat()}. Prefer other means of payment.",
             )
         )
     if is_high_indebtedness(facts) and oldest is not None and oldest > PROLONGED_DAYS:

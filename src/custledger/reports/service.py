@@ -67,6 +67,7 @@ async def credit_report(session: AsyncSession, customer_id: int) -> CreditReport
     orders = await repository.order_summary(session, customer_id)
     deliveries = await repository.deliveries_of(session, customer_id)
     receipts = await repository.receipts_of(session, customer_id)
+    returned = await repository.returned_cheques_of(session, customer_id)
 
     allocation = allocate(deliveries, receipts)
     total_delivered = sum(d.amount for d in deliveries)
@@ -92,6 +93,7 @@ async def credit_report(session: AsyncSession, customer_id: int) -> CreditReport
                     deliveries, allocation, today, late_after=NORMAL_TERMS_DAYS
                 )
             ],
+            returned_cheques=returned,
         )
     )
     return CreditReport.model_construct(

@@ -95,6 +95,7 @@ async def pdf_body(
         reader.closing,
         reader.received,
         reader.delivered,
+        reader.returned,
     )
     for start in range(0, len(data), PDF_CHUNK):
         yield data[start : start + PDF_CHUNK]

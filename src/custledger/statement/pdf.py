@@ -29,6 +29,7 @@ ROW_HEIGHT = 5.6
 TYPE_NAMES = {
     "payment": "Payment",
     "delivery": "Delivery",
+    "returned_cheque": "Returned chq.",
     "order": "Order",
     "cancelled": "Cancelled",
     "quote": "Quote",
@@ -250,7 +251,9 @@ class StatementPdf(FPDF):
         self.ln(ROW_HEIGHT + 1)
         self.shade = False
 
-    def finish(self, last: date | None, closing: int, received: int, delivered: int) -> bytes:
+    def finish(
+        self, last: date | None, closing: int, received: int, delivered: int, returned: int = 0
+    ) -> bytes:
         """The closing-balance row, the period's totals, and the document's bytes."""
         self._summary_row(day(last), "Closing balance", closing)
         self.in_table = False
@@ -260,6 +263,7 @@ class StatementPdf(FPDF):
         totals = [
             ("Total received in the period", received),
             ("Total delivered in the period", delivered),
+            *([("Returned cheques in the period", returned)] if returned else []),
             ("Closing balance", closing),
         ]
         for label, amount in totals:
@@ -275,7 +279,8 @@ class StatementPdf(FPDF):
         self.multi_cell(
             0,
             4,
-            "Balance = payments received - deliveries. A negative balance is owed by the "
+            "Balance = payments received - deliveries - returned cheques. A negative balance "
+            "is owed by the "
             "customer. Order, Cancelled and Quote rows carry no amount.",
         )
         self.set_text_color(*BLACK)

@@ -1,7 +1,8 @@
-"""Every query of the statement: keyset-limited rows of the three sources and the prefix sums.
+"""Every query of the statement: keyset-limited rows of the four sources and the prefix sums.
 
 A statement row's sort key is ``(date, rank, id)``: rank 0 = activity rows (orders), 1 =
-deliveries, 2 = payments, and the id of the row in its own table. The key is unique and
+deliveries, 2 = payments, 3 = returned cheques (dated by their return), and the id of the row
+in its own table. The key is unique and
 stable, so it is both the chronological order (with its tie-break) and the keyset cursor.
 
 Each source is read through its own ``(customer_id, date, id)`` index with its own ORDER BY
@@ -45,11 +46,13 @@ from custledger.customers.models import Customer
 from custledger.kit import clock
 from custledger.kit.db import Prepared, RowData
 from custledger.orders.models import Delivery, Order
-from custledger.payments.models import Payment
+from custledger.payments.models import Cheque, Payment
 
 RANK_ACTIVITY = 0
 RANK_DELIVERY = 1
 RANK_PAYMENT = 2
+RANK_RETURNED = 3
+RANKS = (RANK_ACTIVITY, RANK_DELIVERY, RANK_PAYMENT, RANK_RETURNED)
 
 # (date, rank, id): the position of a row in the statement.
 Key = tuple[date, int, int]
@@ -202,6 +205,33 @@ def _payments(shape: Shape) -> AnySelect:
     )
 
 
+def _returned(shape: Shape) -> AnySelect:
+    """Returned cheques, as debits of their payment's amount on their return date, by
+    ix_cheques_customer_returned (the payment is a primary-key lookup per row)."""
+    date_col, id_col = Cheque.returned_on, Cheque.id
+    return (
+        select(
+            date_col.label("date"),
+            literal_column(str(RANK_RETURNED), Integer).label("rank"),
+            id_col.label("id"),
+            cast(Cheque.payment_id, BigInteger).label("reference"),
+            Payment.method.label("method"),
+            _null_text().label("delivery_type"),
+            _null_text().label("status"),
+            cast(null(), Integer).label("sequence"),
+            Payment.amount.label("amount"),
+        )
+        .join(Payment, Payment.id == Cheque.payment_id)
+        .where(
+            Cheque.customer_id == CUSTOMER,
+            date_col.is_not(None),
+            *shape.conditions(date_col, id_col, RANK_RETURNED),
+        )
+        .order_by(*shape.order(date_col, id_col))
+        .limit(LIMIT)
+    )
+
+
 def _deliveries(shape: Shape) -> AnySelect:
     """Deliveries with their order's number and delivery type, by
     ix_deliveries_customer_delivered (the order is a primary-key lookup per row)."""
@@ -274,7 +304,8 @@ def rows_query(shape: Shape, *, financial_only: bool) -> AnySelect:
     """
     payments = _payments(shape).subquery("p")
     deliveries = _deliveries(shape).subquery("d")
-    financial = union_all(select(payments), select(deliveries)).cte("financial")
+    returned = _returned(shape).subquery("r")
+    financial = union_all(select(payments), select(deliveries), select(returned)).cte("financial")
     if financial_only:
         merged = select(financial)
     else:
@@ -299,7 +330,7 @@ def _rows(shape: Shape, *, financial_only: bool) -> Prepared:
 
 @cache
 def _count(shape: Shape, *, financial_only: bool) -> Prepared:
-    sources = [_payments(shape), _deliveries(shape)]
+    sources = [_payments(shape), _deliveries(shape), _returned(shape)]
     if not financial_only:
         sources.append(_activity(shape))
     return Prepared(
@@ -328,16 +359,19 @@ async def read_rows(
 
 @dataclass(frozen=True)
 class Sums:
-    """Σ received and Σ delivered over the whole statement and strictly before a key."""
+    """Σ received, Σ delivered and Σ returned cheques over the whole statement and strictly
+    before a key."""
 
     received: int
     delivered: int
+    returned: int
     received_before: int
     delivered_before: int
+    returned_before: int
 
     @property
     def balance_before(self) -> int:
-        return self.received_before - self.delivered_before
+        return self.received_before - self.delivered_before - self.returned_before
 
 
 def _month_start(day: date) -> date:
@@ -359,7 +393,9 @@ def _sums_query(key_rank: int | None, upper: bool = False) -> Prepared:
     if key_rank is None:
         return Prepared(
             select(
-                _sum(mt.received).label("received"), _sum(mt.delivered).label("delivered")
+                _sum(mt.received).label("received"),
+                _sum(mt.delivered).label("delivered"),
+                _sum(mt.returned).label("returned"),
             ).where(mt.customer_id == CUSTOMER)
         )
     month, next_month = _param("month", Date), _param("next_month", Date)
@@ -373,6 +409,18 @@ def _sums_query(key_rank: int | None, upper: bool = False) -> Prepared:
             .scalar_subquery()
         )
 
+    def returned_in_month() -> Any:
+        day = Cheque.returned_on
+        below = _before(day, Cheque.id, RANK_RETURNED, key_rank, "key")
+        side = [~below, day < next_month] if upper else [below]
+        return (
+            select(_sum(Payment.amount))
+            .select_from(Cheque)
+            .join(Payment, Payment.id == Cheque.payment_id)
+            .where(Cheque.customer_id == CUSTOMER, day >= month, *side)
+            .scalar_subquery()
+        )
+
     def months(column: Any, *, before: bool) -> Any:
         wanted = mt.month < month if before else mt.month == month
         zero = literal_column("0", BigInteger)
@@ -382,12 +430,16 @@ def _sums_query(key_rank: int | None, upper: bool = False) -> Prepared:
         select(
             _sum(mt.received).label("received"),
             _sum(mt.delivered).label("delivered"),
+            _sum(mt.returned).label("returned"),
             months(mt.received, before=True).label("received_earlier"),
             months(mt.delivered, before=True).label("delivered_earlier"),
+            months(mt.returned, before=True).label("returned_earlier"),
             months(mt.received, before=False).label("received_month"),
             months(mt.delivered, before=False).label("delivered_month"),
+            months(mt.returned, before=False).label("returned_month"),
             in_month(Payment, Payment.received_on, RANK_PAYMENT).label("received_in_month"),
             in_month(Delivery, Delivery.delivered_on, RANK_DELIVERY).label("delivered_in_month"),
+            returned_in_month().label("returned_in_month"),
         ).where(mt.customer_id == CUSTOMER)
     )
 
@@ -413,7 +465,8 @@ async def sums(session: AsyncSession, customer_id: int, key: Key | None) -> Sums
         row = await _sums_query(None).first(session, {"customer_id": customer_id})
         assert row is not None
         received, delivered = int(row["received"]), int(row["delivered"])
-        return Sums(received, delivered, received, delivered)
+        returned = int(row["returned"])
+        return Sums(received, delivered, returned, received, delivered, returned)
     upper = from_month_end(key[0])
     params = {
         "customer_id": customer_id,
@@ -424,18 +477,22 @@ async def sums(session: AsyncSession, customer_id: int, key: Key | None) -> Sums
     }
     row = await _sums_query(key[1], upper).first(session, params)
     assert row is not None
-    received_in_month, delivered_in_month = (
+    received_in_month, delivered_in_month, returned_in_month = (
         int(row["received_in_month"]),
         int(row["delivered_in_month"]),
+        int(row["returned_in_month"]),
     )
     if upper:
         received_in_month = int(row["received_month"]) - received_in_month
         delivered_in_month = int(row["delivered_month"]) - delivered_in_month
+        returned_in_month = int(row["returned_month"]) - returned_in_month
     return Sums(
         received=int(row["received"]),
         delivered=int(row["delivered"]),
+        returned=int(row["returned"]),
         received_before=int(row["received_earlier"]) + received_in_month,
         delivered_before=int(row["delivered_earlier"]) + delivered_in_month,
+        returned_before=int(row["returned_earlier"]) + returned_in_month,
     )
 
 
@@ -464,19 +521,34 @@ def _edge_query(*, financial_only: bool, newest: bool, since: bool, until: bool)
         .where(Delivery.customer_id == CUSTOMER, *dated(Delivery.delivered_on))
         .scalar_subquery()
     )
-    columns: list[Any] = [payment_edge.label("payment"), delivery_edge.label("delivery")]
+    returned_edge = (
+        select(edge(Cheque.returned_on))
+        .where(
+            Cheque.customer_id == CUSTOMER,
+            Cheque.returned_on.is_not(None),
+            *dated(Cheque.returned_on),
+        )
+        .scalar_subquery()
+    )
+    columns: list[Any] = [
+        payment_edge.label("payment"),
+        delivery_edge.label("delivery"),
+        returned_edge.label("returned"),
+    ]
     if not financial_only:
         placed = Order.placed_on
         if newest:
             beyond = [
                 placed >= func.coalesce(payment_edge, date.min),
                 placed >= func.coalesce(delivery_edge, date.min),
+                placed >= func.coalesce(returned_edge, date.min),
             ]
             order: list[Any] = [placed.desc(), Order.id.desc()]
         else:
             beyond = [
                 placed <= func.coalesce(payment_edge, date.max),
                 placed <= func.coalesce(delivery_edge, date.max),
+                placed <= func.coalesce(returned_edge, date.max),
             ]
             order = [placed.asc(), Order.id.asc()]
         activity_edge = (

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from custledger.kit.money import Money
 
-EntryType = Literal["payment", "delivery", "order", "cancelled", "quote"]
+EntryType = Literal["payment", "delivery", "returned_cheque", "order", "cancelled", "quote"]
 ExportFormat = Literal["csv", "pdf"]
 
 
@@ -15,14 +15,19 @@ class StatementEntry(BaseModel):
     date: date
     type: EntryType
     reference: int = Field(
-        description="The order number for order and delivery rows; the payment id for payments."
+        description="The order number for order and delivery rows; the payment id for payments "
+        "and returned cheques."
     )
     description: str = Field(
-        description="Payments: the method. Deliveries: `Single delivery`, `Partial delivery N`, "
+        description="Payments: the method. Returned cheques: `Returned cheque`. Deliveries: "
+        "`Single delivery`, `Partial delivery N`, "
         "`Collected by customer`, `Ready for collection` or `Delivery`. Activity rows: "
         "`Order placed`, `Order cancelled`, `Quote` or `Quote consumed`."
     )
-    debit: Money | None = Field(description="The delivered amount (delivery rows only).")
+    debit: Money | None = Field(
+        description="The delivered amount (delivery rows), or the amount of a cheque that came "
+        "back unpaid (`returned_cheque` rows, dated by the return; its payment row stays)."
+    )
     credit: Money | None = Field(description="The received amount (payment rows only).")
     balance: Money | None = Field(
         description="Running balance after this row (financial rows only; null on activity rows)."
@@ -47,7 +52,12 @@ class StatementPage(BaseModel):
         description="Σ credits from this page's oldest row to the newest row of the statement."
     )
     total_delivered: Money = Field(
-        description="Σ debits from this page's oldest row to the newest row of the statement."
+        description="Σ deliveries from this page's oldest row to the newest row of the statement."
+    )
+    total_returned: Money = Field(
+        description="Σ returned cheques (the other debits) from this page's oldest row to the "
+        "newest row of the statement.",
+        examples=["250.00"],
     )
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the earlier period; null on the oldest page."

@@ -1,11 +1,11 @@
 """The account statement: rows of payments, deliveries and order activity with a running
 balance, paged newest first in constant cost, and read oldest first for the exports.
 
-The running balance after a financial row is Σ received − Σ delivered over every financial row
-whose key ``(date, rank, id)`` is at or below that row's. A page computes the balance just
-before its oldest row from the monthly totals (plus one month of entries) and walks up the
-page, so the figure is the same whether the page was reached by paging or by loading
-everything, and no request ever sums the whole history.
+The running balance after a financial row is Σ received − Σ delivered − Σ returned cheques
+over every financial row whose key ``(date, rank, id)`` is at or below that row's. A page
+computes the balance just before its oldest row from the monthly totals (plus one month of
+entries) and walks up the page, so the figure is the same whether the page was reached by
+paging or by loading everything, and no request ever sums the whole history.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from custledger.statement.repository import (
     RANK_ACTIVITY,
     RANK_DELIVERY,
     RANK_PAYMENT,
+    RANK_RETURNED,
+    RANKS,
     Key,
     Window,
 )
@@ -75,6 +77,8 @@ def describe(row: RowData) -> Line:
     key: Key = (day, rank, row["id"])
     if rank == RANK_PAYMENT:
         return Line(key, day, "payment", reference, row["method"], None, amount)
+    if rank == RANK_RETURNED:
+        return Line(key, day, "returned_cheque", reference, "Returned cheque", amount, None)
     if rank == RANK_DELIVERY:
         if row["delivery_type"] == "partial":
             description = f"Partial delivery {row['sequence']}"
@@ -129,7 +133,7 @@ def decode(cursor: str | None) -> Key | None:
     try:
         if not isinstance(day, str) or type(rank) is not int or type(row_id) is not int:
             raise ValueError
-        if rank not in (RANK_ACTIVITY, RANK_DELIVERY, RANK_PAYMENT) or not 0 <= row_id < 2**63:
+        if rank not in RANKS or not 0 <= row_id < 2**63:
             raise ValueError
         return (date.fromisoformat(day), rank, row_id)
     except ValueError:
@@ -203,6 +207,7 @@ async def statement_page(
         "period": {k: None if v is None else v.isoformat() for k, v in period.items()},
         "total_received": format_money(sums.received - sums.received_before),
         "total_delivered": format_money(sums.delivered - sums.delivered_before),
+        "total_returned": format_money(sums.returned - sums.returned_before),
         "next_cursor": encode(newest_first[-1].key) if more and newest_first else None,
     }
 
@@ -247,6 +252,7 @@ class StatementReader:
         self.closing = 0
         self.received = 0
         self.delivered = 0
+        self.returned = 0
         self.first_date: date | None = None
         self.last_date: date | None = None
         self.prepared = False
@@ -316,7 +322,10 @@ class StatementReader:
             after = lines[-1].key
             for line in lines:
                 self.received += line.credit or 0
-                self.delivered += line.debit or 0
+                if line.type == "returned_cheque":
+                    self.returned += line.debit or 0
+                else:
+                    self.delivered += line.debit or 0
             self.closing = balance
             yield lines
             if len(rows) < self.batch_size:
