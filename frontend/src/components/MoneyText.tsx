@@ -20,7 +20,7 @@ export function MoneyText({ value, ...props }: MoneyTextProps) {
     <Text
       component="span"
       style={{ fontVariantNumeric: "tabular-nums", whiteSpace: "nowrap" }}
-      c={negative ? "red.8" : undefined}
+      c={negative ? "red.9" : undefined}
       data-money=""
       data-negative={negative || undefined}
       {...props}
