@@ -12,8 +12,11 @@
  *    /api/v1/customers?q=term&limit=100 timed from this script with fetch (after one warm-up).
  * 2. Scroll: the list is scrolled from the top until `--scroll` customers have been drawn,
  *    recording long tasks (> 50 ms, PerformanceObserver 'longtask') and the pages fetched.
+ *    `--profile FILE` also records the page's CPU profile during the scroll (Chrome DevTools
+ *    format, FILE.cpuprofile) and prints the functions with the most time of their own.
  */
 import { chromium } from "@playwright/test";
+import { writeFile } from "node:fs/promises";
 
 function args() {
   const out = { searches: 40, scroll: 10_000 };
@@ -105,6 +108,18 @@ async function apiTime(base, bearer, term) {
   return performance.now() - start;
 }
 
+/** Milliseconds of own time per function (name and place) in a CPU profile, largest first. */
+function selfTimes(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const ms = new Map();
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id).callFrame;
+    const key = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop()}:${f.lineNumber + 1}`;
+    ms.set(key, (ms.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...ms].map(([k, v]) => [k, Math.round(v)]).sort((a, b) => b[1] - a[1]);
+}
+
 async function main() {
   const opt = args();
   const base = opt.baseUrl.replace(/\/$/, "");
@@ -177,6 +192,12 @@ async function main() {
     window.__longTasks = [];
     document.querySelector("#customer-listbox").scrollTop = 0;
   });
+  const cdp = opt.profile ? await page.context().newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    await cdp.send("Profiler.start");
+  }
   const started = Date.now();
   let reached = 0;
   while (reached < opt.scroll && Date.now() - started < 600_000) {
@@ -193,6 +214,12 @@ async function main() {
     );
   }
   const seconds = (Date.now() - started) / 1000;
+  if (cdp) {
+    const { profile } = await cdp.send("Profiler.stop");
+    await writeFile(`${opt.profile}.cpuprofile`, JSON.stringify(profile));
+    console.log(`profile: ${opt.profile}.cpuprofile; most time of their own:`);
+    for (const [name, ms] of selfTimes(profile).slice(0, 15)) console.log(`  ${ms} ms  ${name}`);
+  }
   const longTasks = await page.evaluate(() => window.__longTasks);
   const total = longTasks.reduce((a, b) => a + b, 0);
   console.log(

@@ -12,11 +12,12 @@ export const STRONG_DAYS = 120;
 
 const SEVERITY_COLOR: Record<Severity, string> = {
   critical: "red",
+  high: "red",
   warning: "orange",
   info: "blue",
 };
 
-/** The Mantine colour of an observation: red critical, orange warning, blue information. */
+/** The Mantine colour of an observation: red critical or high, orange warning, blue information. */
 export function severityColor(severity: Severity): string {
   return SEVERITY_COLOR[severity] ?? "gray";
 }

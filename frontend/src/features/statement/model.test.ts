@@ -38,6 +38,7 @@ const page = (
   period: { from, to },
   total_received: received,
   total_delivered: delivered,
+  total_returned: "0.00",
   next_cursor: next,
 });
 

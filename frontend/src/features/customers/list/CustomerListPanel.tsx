@@ -20,9 +20,11 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react"
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 import { describeProblem } from "../../../lib/describe-problem";
+import { useMe } from "../../../lib/me";
+import { formatMoney } from "../../../lib/money";
 import { problemOf } from "../../../lib/problem";
 import type { Customer, CustomerSort } from "../api";
-import { CustomerRow, optionId } from "./CustomerRow";
+import { CustomerRow, optionId, type RowText } from "./CustomerRow";
 import classes from "./CustomerList.module.css";
 import { remembered, SORTS } from "./listState";
 import { moveHighlight, type ListRow } from "./rows";
@@ -48,6 +50,7 @@ const LISTBOX_ID = "customer-listbox";
  */
 export function CustomerListPanel({ selectedId }: CustomerListPanelProps) {
   const { t, i18n } = useTranslation("customers-list");
+  const { data: me } = useMe();
   const navigate = useNavigate();
   const { tab } = useParams();
 
@@ -147,7 +150,18 @@ export function CustomerListPanel({ selectedId }: CustomerListPanelProps) {
     onListKeyDown(event);
   };
 
-  const number = (value: number) => new Intl.NumberFormat(i18n.language).format(value);
+  const numberFormat = useMemo(() => new Intl.NumberFormat(i18n.language), [i18n.language]);
+  const number = (value: number) => numberFormat.format(value);
+  const currency = me?.currency ?? "BRL";
+  const rowText: RowText = useMemo(
+    () => ({
+      blocked: t("badge.blocked"),
+      inactive: t("badge.inactive"),
+      number: (n) => t("number", { number: n }),
+      money: (value) => formatMoney(value, i18n.language, currency),
+    }),
+    [t, i18n.language, currency],
+  );
   const setSize = counts.data ? counts.data.active + counts.data.inactive : -1;
   const positions = useMemo(() => {
     const map = new Map<number, number>();
@@ -192,6 +206,7 @@ export function CustomerListPanel({ selectedId }: CustomerListPanelProps) {
         position={positions.get(customer.id) ?? index}
         setSize={setSize}
         style={style}
+        text={rowText}
         onOpen={open}
       />
     );

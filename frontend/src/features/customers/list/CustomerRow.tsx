@@ -1,12 +1,18 @@
-import { Badge, Group, Text } from "@mantine/core";
 import type { CSSProperties } from "react";
-import { useTranslation } from "react-i18next";
-import { MoneyText } from "../../../components/MoneyText";
+import { toCents } from "../../../lib/money";
 import type { Customer } from "../api";
 import classes from "./CustomerList.module.css";
 
 export function optionId(customerId: number): string {
   return `customer-option-${customerId}`;
+}
+
+/** The row's words and formats, made once by the panel for every row it draws. */
+export interface RowText {
+  blocked: string;
+  inactive: string;
+  number: (number: number) => string;
+  money: (value: string) => string;
 }
 
 export interface CustomerRowProps {
@@ -16,13 +22,18 @@ export interface CustomerRowProps {
   position: number;
   setSize: number;
   style: CSSProperties;
+  text: RowText;
   onOpen: (customer: Customer) => void;
 }
 
-/** One customer in the list: name over trade name, badges, number and balance. */
+/**
+ * One customer in the list: name over trade name, badges, number and balance. Plain elements
+ * styled by the list's CSS module and no hook: rows mount by the dozen on every scroll step, and
+ * a component library's style props or a translation hook per row cost long tasks there.
+ */
 export function CustomerRow(props: CustomerRowProps) {
-  const { customer, selected, highlighted, position, setSize, style, onOpen } = props;
-  const { t } = useTranslation("customers-list");
+  const { customer, selected, highlighted, position, setSize, style, text, onOpen } = props;
+  const negative = toCents(customer.balance) < 0n;
   return (
     <div
       role="option"
@@ -38,30 +49,22 @@ export function CustomerRow(props: CustomerRowProps) {
       onClick={() => onOpen(customer)}
     >
       <div className={classes.main}>
-        <Group gap={6} wrap="nowrap" className={classes.nameLine}>
-          <Text size="sm" fw={600} truncate="end" className={classes.name} title={customer.name}>
+        <div className={classes.nameLine}>
+          <span className={classes.name} title={customer.name}>
             {customer.name}
-          </Text>
-          {customer.blocked && (
-            <Badge size="xs" color="red.8" variant="filled" className={classes.badge}>
-              {t("badge.blocked")}
-            </Badge>
-          )}
-          {!customer.active && (
-            <Badge size="xs" color="dark.4" variant="outline" className={classes.badge}>
-              {t("badge.inactive")}
-            </Badge>
-          )}
-        </Group>
-        <Text size="xs" className={classes.muted} truncate="end">
-          {customer.trade_name || "\u00a0"}
-        </Text>
+          </span>
+          {customer.blocked && <span className={classes.badgeBlocked}>{text.blocked}</span>}
+          {!customer.active && <span className={classes.badgeInactive}>{text.inactive}</span>}
+        </div>
+        <div className={classes.muted}>{customer.trade_name || "\u00a0"}</div>
       </div>
       <div className={classes.side}>
-        <MoneyText value={customer.balance} size="sm" fw={600} />
-        <Text size="xs" className={classes.muted}>
-          {customer.number === null ? "" : t("number", { number: customer.number })}
-        </Text>
+        <span className={classes.balance} data-money="" data-negative={negative || undefined}>
+          {text.money(customer.balance)}
+        </span>
+        <div className={classes.muted}>
+          {customer.number === null ? "" : text.number(customer.number)}
+        </div>
       </div>
     </div>
   );
