@@ -6,7 +6,18 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, NotRequired, TypedDict, Unpack
 
-from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, bindparam, func
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    FromClause,
+    Index,
+    String,
+    Text,
+    bindparam,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -55,7 +66,24 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, A
 # Built once: nearly every write adds a row.
 _INSERT = Prepared(insert_row(AuditEntry).returning(table(AuditEntry).c.id))
 PREFIX = "audit_"
-_CHANGES_TYPE = table(AuditEntry).c.changes.type
+_audit = table(AuditEntry)
+
+
+def _given(
+    entity_id: ColumnElement[int] | None,
+    filled: Mapping[tuple[str, ...], ColumnElement[Any]] | None,
+) -> dict[str, ColumnElement[Any]]:
+    given: dict[str, ColumnElement[Any]] = {}
+    if entity_id is not None:
+        given["entity_id"] = entity_id
+    if filled:
+        changes: ColumnElement[Any] = bindparam(PREFIX + "changes", type_=_audit.c.changes.type)
+        for path, value in filled.items():
+            changes = func.jsonb_set(
+                changes, postgresql.array(path, type_=Text), func.to_jsonb(value)
+            )
+        given["changes"] = changes
+    return given
 
 
 def insert_about(
@@ -68,17 +96,23 @@ def insert_about(
     another part of the statement writes the entity (default: the entry's). ``filled``: values
     of the changes that another part of the statement gives, by their path in the changes
     (e.g. the id of a row written beside the entity); the entry holds a placeholder there."""
-    given: dict[str, ColumnElement[Any]] = {}
-    if entity_id is not None:
-        given["entity_id"] = entity_id
-    if filled:
-        changes: ColumnElement[Any] = bindparam(PREFIX + "changes", type_=_CHANGES_TYPE)
-        for path, value in filled.items():
-            changes = func.jsonb_set(
-                changes, postgresql.array(path, type_=Text), func.to_jsonb(value)
-            )
-        given["changes"] = changes
-    return insert_row(AuditEntry, PREFIX, **given)
+    return insert_row(AuditEntry, PREFIX, **_given(entity_id, filled))
+
+
+def insert_about_each(
+    source: FromClause,
+    entity_id: ColumnElement[int],
+    *,
+    filled: Mapping[tuple[str, ...], ColumnElement[Any]] | None = None,
+) -> Insert:
+    """As ``insert_about``, one audit row for each row of ``source`` (another part of the
+    statement, whose columns ``entity_id`` and ``filled`` may use): none when it wrote none."""
+    given = _given(entity_id, filled)
+    columns = [c for c in _audit.c if c.name != "id"]
+    values = [given.get(c.name, bindparam(PREFIX + c.name, type_=c.type)) for c in columns]
+    return insert(_audit).from_select(
+        [c.name for c in columns], select(*values).select_from(source)
+    )
 
 
 class Fields(TypedDict):

@@ -167,30 +167,45 @@ async def list_orders(
 _order_rows = table(Order)
 _delivery_rows = table(Delivery)
 
-# An order with the next assigned number; no row when that number (taken by a POS) or the
-# principal's external reference is already used, which leaves the transaction usable (no
-# savepoint to set and release around it).
-_INSERT_NUMBERED = Prepared(
-    postgresql.insert(_order_rows)
-    .values(
-        {
-            c.name: SqlSequence("order_number_seq").next_value()
-            if c.name == "number"
-            else bindparam(c.name)
-            for c in _order_rows.c
-            if c.name != "id"
-        }
+
+def _numbered_together() -> Prepared:
+    """An order with the next assigned number and its audit row; no row at all when that
+    number (taken by a POS) or the principal's external reference is already used, which
+    leaves the transaction usable (no savepoint to set and release around it)."""
+    order = (
+        postgresql.insert(_order_rows)
+        .values(
+            {
+                c.name: SqlSequence("order_number_seq").next_value()
+                if c.name == "number"
+                else bindparam(c.name)
+                for c in _order_rows.c
+                if c.name != "id"
+            }
+        )
+        .on_conflict_do_nothing()
+        .returning(_order_rows.c.id, _order_rows.c.number)
+        .cte("new_order")
     )
-    .on_conflict_do_nothing()
-    .returning(_order_rows.c.id, _order_rows.c.number)
-)
+    entry = audit.insert_about_each(
+        order, order.c.id, filled={("after", "number"): order.c.number}
+    ).cte("audit_entry")
+    return Prepared(select(order.c.id, order.c.number).add_cte(entry))
 
 
-async def insert_numbered_order(session: AsyncSession, values: dict[str, Any]) -> RowData | None:
+_NUMBERED_TOGETHER = _numbered_together()
+
+
+async def insert_numbered_order(
+    session: AsyncSession, values: dict[str, Any], audit_entry: dict[str, Any]
+) -> RowData | None:
     """PostgreSQL: write the order (every column's value but the number and the id) with the
-    next number of ``order_number_seq``; its ``id`` and ``number``, or None when the number or
-    the external reference was already taken."""
-    return await _INSERT_NUMBERED.first(session, values)
+    next number of ``order_number_seq`` and its audit row (``audit.entry``; the number goes
+    into its ``after.number``) in one statement; the order's ``id`` and ``number``, or None
+    (and no audit row) when the number or the external reference was already taken."""
+    return await _NUMBERED_TOGETHER.first(
+        session, {**values, **prefixed(audit.PREFIX, audit_entry)}
+    )
 
 
 # The rows' parameters in the statement that writes a delivery.

@@ -12,7 +12,7 @@ the purchase history's amounts (``purchases``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -254,8 +254,6 @@ async def _insert(session: AsyncSession, values: dict[str, Any], given: int | No
     The unique index decides races: a POS number taken meanwhile is the client's 409; an
     assigned number taken meanwhile by a POS is skipped.
     """
-    if given is None and is_postgres(session):
-        return await _insert_numbered(session, values)
     if given is not None:
         existing = await repository.order_with_number(session, given)
         if existing is not None:
@@ -285,14 +283,19 @@ async def _insert(session: AsyncSession, values: dict[str, Any], given: int | No
     raise Conflict("Could not assign a free order number; retry.", type="order-number-taken")
 
 
-async def _insert_numbered(session: AsyncSession, values: dict[str, Any]) -> Order:
-    """PostgreSQL, an assigned number: the order and its number in one statement, which skips
-    a number a POS took (one statement instead of five: the number, the check that no POS
-    took it, the row between a savepoint and its release)."""
+async def _insert_numbered(
+    session: AsyncSession, values: dict[str, Any], about: Callable[[Order], audit.Fields]
+) -> Order:
+    """PostgreSQL, an assigned number: the order, its number and its audit row (``about``
+    the order) in one statement, which skips a number a POS took (one statement instead of
+    six: the number, the check that no POS took it, the row between a savepoint and its
+    release, the audit row)."""
     now = utcnow()
     values = {**values, "created_at": now, "updated_at": now}
+    # The audit row's order has its number filled in by the statement.
+    entry = audit.entry(**about(Order(number=None, **values)))
     for _attempt in range(NUMBER_ATTEMPTS):
-        written = await repository.insert_numbered_order(session, values)
+        written = await repository.insert_numbered_order(session, values, entry)
         if written is not None:
             order = Order(id=written["id"], number=written["number"], **values)
             # The row as written, known to the session as if read: later changes update it.
@@ -337,38 +340,43 @@ async def place_order(
         if taken is not None:
             raise external_ref_taken(data.external_ref, taken)
     before = customer_totals(customer)
-    order = await _insert(
-        session,
-        {
+    values = {
+        "customer_id": customer.id,
+        "store_id": principal.store_id,
+        "created_by_id": principal.id,
+        "kind": data.kind,
+        "status": "quote" if data.kind == "quote" else "open",
+        "delivery_type": data.delivery_type,
+        "payment_terms": data.payment_terms,
+        "total": data.total,
+        "delivered_amount": 0,
+        "placed_on": placed_on,
+        "closed_on": None,
+        "version": 1,
+        "external_ref": data.external_ref,
+    }
+    reserves = data.kind == "order" and data.payment_terms == "credit"
+
+    def about(order: Order) -> audit.Fields:
+        return {
+            "principal_id": principal.id,
+            "action": "order.create",
+            "entity_type": "order",
+            "entity_id": order.id,
             "customer_id": customer.id,
-            "store_id": principal.store_id,
-            "created_by_id": principal.id,
-            "kind": data.kind,
-            "status": "quote" if data.kind == "quote" else "open",
-            "delivery_type": data.delivery_type,
-            "payment_terms": data.payment_terms,
-            "total": data.total,
-            "delivered_amount": 0,
-            "placed_on": placed_on,
-            "closed_on": None,
-            "version": 1,
-            "external_ref": data.external_ref,
-        },
-        data.number,
-    )
-    if data.kind == "order" and data.payment_terms == "credit":
+            "after": snapshot(order),
+            "extra": {"customer": {"before": before, "after": customer_totals(customer)}},
+        }
+
+    if data.number is None and is_postgres(session):
+        if reserves:
+            customer.credit_reserved += data.total  # flushed before the order's statement
+        return await _insert_numbered(session, values, about)
+    order = await _insert(session, values, data.number)
+    if reserves:
         customer.credit_reserved += data.total
     await session.flush()
-    await audit.record(
-        session,
-        principal_id=principal.id,
-        action="order.create",
-        entity_type="order",
-        entity_id=order.id,
-        customer_id=customer.id,
-        after=snapshot(order),
-        extra={"customer": {"before": before, "after": customer_totals(customer)}},
-    )
+    await audit.record(session, **about(order))
     return order
 
 
