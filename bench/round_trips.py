@@ -7,6 +7,8 @@ database driver makes: a round trip to PostgreSQL (the driver sends a statement'
 one write and waits for the answer; a statement it must prepare first is two). Counted over
 ``--requests`` requests of each scenario after a warm-up (the driver's statement caches filled),
 on a bench database (``bench.build``); the writes add rows to it as the bench's scenarios do.
+The CPU time is the whole process's (the app, the driver and the httpx client, which costs the
+same in every scenario) while the requests run one at a time.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import asyncio
 import json
 import os
 import secrets
+import time
 from asyncio import selector_events
 from typing import Any
 
@@ -71,20 +74,24 @@ async def run(dataset: dict[str, Any], requests: int, warmup: int) -> None:
         form = {"grant_type": "client_credentials", **dataset["pos"]}
         token = (await client.post("/api/v1/auth/token", data=form)).json()["access_token"]
         for name, request in scenarios(dataset, clock.today().isoformat()).items():
-            counted = 0
+            counted, cpu = 0, 0.0
             for n in range(warmup + requests):
                 path, body = request(n)
                 headers = {
                     "Authorization": f"Bearer {token}",
                     "Idempotency-Key": f"round-trips-{run_id}-{name[:4]}-{n}",
                 }
-                before = WRITES
+                before, started = WRITES, time.process_time()
                 response = await client.post(path, json=body, headers=headers)
                 if response.status_code != 201:
                     raise SystemExit(f"{name}: {response.status_code} {response.text}")
                 if n >= warmup:
                     counted += WRITES - before
-            print(f"{name}: {counted / requests:.2f} round trips a request ({requests} requests)")
+                    cpu += time.process_time() - started
+            print(
+                f"{name}: {counted / requests:.2f} round trips, {cpu / requests * 1e6:,.0f} µs "
+                f"of this process's CPU a request ({requests} requests)"
+            )
 
 
 def main() -> None:
