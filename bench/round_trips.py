@@ -60,7 +60,7 @@ def scenarios(dataset: dict[str, Any], today: str) -> dict[str, Any]:
     }
 
 
-async def run(dataset: dict[str, Any], requests: int, warmup: int) -> None:
+async def run(dataset: dict[str, Any], requests: int, warmup: int, only: str) -> None:
     import httpx
 
     from custledger.app import create_app
@@ -74,6 +74,8 @@ async def run(dataset: dict[str, Any], requests: int, warmup: int) -> None:
         form = {"grant_type": "client_credentials", **dataset["pos"]}
         token = (await client.post("/api/v1/auth/token", data=form)).json()["access_token"]
         for name, request in scenarios(dataset, clock.today().isoformat()).items():
+            if only and not name.startswith(only):
+                continue
             counted, cpu = 0, 0.0
             for n in range(warmup + requests):
                 path, body = request(n)
@@ -99,6 +101,7 @@ def main() -> None:
     parser.add_argument("--dataset", required=True, help="bench.build's description of the data")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--only", default="", help="the scenarios whose name starts so")
     args = parser.parse_args()
     with open(args.dataset) as described:
         dataset = json.load(described)
@@ -110,7 +113,7 @@ def main() -> None:
         CUSTLEDGER_LOG_LEVEL="WARNING",
     )
     count_socket_writes()
-    asyncio.run(run(dataset, args.requests, args.warmup))
+    asyncio.run(run(dataset, args.requests, args.warmup, args.only))
 
 
 if __name__ == "__main__":
