@@ -459,7 +459,7 @@ FROM (
   SELECT customer_id,
     sum(CASE WHEN status = 'open' AND payment_terms = 'credit' THEN total - delivered_amount
              ELSE 0 END) AS reserved,
-    sum(delivered_amount) AS purchases
+    sum(delivered_amount) AS purchases  -- what was delivered (Σ of the order's deliveries)
   FROM orders GROUP BY customer_id
 ) o
 WHERE c.id = o.customer_id;

@@ -128,6 +128,16 @@ def _status_kb(pid: int, field_name: str) -> int:
     return 0
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used (``/proc/<pid>/stat``)."""
+    ticks = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def reset_peaks(pids: list[int]) -> None:
     """Start a new peak-RSS window (writing 5 to clear_refs resets VmHWM, Linux ≥ 4.0)."""
     for pid in pids:
@@ -362,10 +372,12 @@ def measure(
     pids = server.workers()
     reset_peaks(pids)
     seconds = max(load.duration, PACED_SECONDS) if pace_ms else load.duration
+    cpu_before = cpu_seconds(pids)
     summary = run_load(
         load, server.base, requests_file, token, seconds=seconds, cap=load.max_requests,
         pace_ms=pace_ms,
     )  # fmt: skip
+    cpu = cpu_seconds(pids) - cpu_before
     outcome = Outcome(name=name, group=group, target=target)
     outcome.requests = int(summary["requests"])
     outcome.seconds = float(summary["seconds"])
@@ -380,11 +392,16 @@ def measure(
     outcome.p99_ms = round(summary["p99_us"] / 1000, 2)
     outcome.errors = int(summary["errors"])
     outcome.peak_rss_mb = peak_mb(pids)
+    if outcome.requests:
+        # What a request costs the server's workers, less moved by other work on the machine
+        # than the throughput (PostgreSQL's own CPU is not in it).
+        outcome.extra["worker_cpu_us_per_request"] = round(cpu / outcome.requests * 1e6)
     if summary.get("stderr"):
         outcome.extra["stderr"] = summary["stderr"]
     print(
         f"[bench] {name:<34} {outcome.rps:>8.1f} req/s  p50 {outcome.p50_ms:>7.2f} ms  "
-        f"p99 {outcome.p99_ms:>7.2f} ms  errors {outcome.errors}  rss {outcome.peak_rss_mb} MB",
+        f"p99 {outcome.p99_ms:>7.2f} ms  errors {outcome.errors}  rss {outcome.peak_rss_mb} MB  "
+        f"cpu {outcome.extra.get('worker_cpu_us_per_request')} µs/req",
         flush=True,
     )
     return outcome
@@ -748,19 +765,21 @@ def machine() -> dict[str, Any]:
 
 def table(outcomes: list[Outcome]) -> str:
     head = (
-        "| scenario | req/s | p50 ms | p99 ms | errors | ratio to reference | peak RSS MB |\n"
-        "|---|---:|---:|---:|---:|---:|---:|\n"
+        "| scenario | req/s | p50 ms | p99 ms | errors | ratio to reference | peak RSS MB "
+        "| workers' CPU µs/request |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|\n"
     )
     rows = []
     for o in outcomes:
         if o.note:
-            rows.append(f"| {o.name} | {o.note} | | | | | |")
+            rows.append(f"| {o.name} | {o.note} | | | | | | |")
             continue
         rate = f"{o.requests} × one request" if o.extra.get("one_shot") else f"{o.rps:,.0f}"
         ratio = f"{o.ratio:.2f} of {o.reference}" if o.ratio is not None else ""
+        cpu = o.extra.get("worker_cpu_us_per_request", "")
         rows.append(
             f"| {o.name} | {rate} | {o.p50_ms} | {o.p99_ms} | {o.errors} | {ratio} | "
-            f"{o.peak_rss_mb} |"
+            f"{o.peak_rss_mb} | {cpu} |"
         )
     return head + "\n".join(rows) + "\n"
 

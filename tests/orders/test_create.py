@@ -106,7 +106,9 @@ async def test_pos_given_number_is_kept_and_a_taken_number_is_409(
     assert customer.total_purchases == 0  # the refused order changed nothing
 
 
-async def test_assigned_numbers_skip_numbers_a_pos_already_used(client, pos, make_customer):
+async def test_assigned_numbers_skip_numbers_a_pos_already_used(
+    client, pos, make_customer, session
+):
     customer_id = await make_customer()
     for number in (1, 2):
         r = await client.post(
@@ -116,6 +118,18 @@ async def test_assigned_numbers_skip_numbers_a_pos_already_used(client, pos, mak
     r = await client.post(f"{API}/orders", json=order_body(customer_id), headers=pos.headers)
     assert r.status_code == 201, r.text
     assert r.json()["number"] == 3
+    # The numbers tried and skipped wrote nothing: one audit row per order, each naming its
+    # order's number.
+    entries = list(
+        await session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.action == "order.create", AuditEntry.customer_id == customer_id)
+            .order_by(AuditEntry.id)
+        )
+    )
+    await session.commit()
+    assert [e.changes["after"]["number"] for e in entries] == [1, 2, 3]
+    assert entries[-1].entity_id == r.json()["id"]
 
 
 async def test_assigned_numbers_are_never_reused(client, pos, make_customer, session):

@@ -267,19 +267,38 @@ async def test_delivery_lowers_the_balance_of_an_inactive_or_blocked_customer_to
 async def test_delivery_is_audited_with_the_customer(client, pos, make_customer, session):
     customer_id = await make_customer()
     order = await place(client, pos, customer_id, total="100.00")
-    await deliver(client, pos, order["id"], {"amount": "30.00"})
-    entry = await session.scalar(
-        select(AuditEntry).where(
-            AuditEntry.action == "order.deliver", AuditEntry.entity_id == order["id"]
+    first = await deliver(client, pos, order["id"], {"amount": "30.00"})
+    second = await deliver(client, pos, order["id"], {"amount": "20.00"})
+    assert (first.status_code, second.status_code) == (201, 201), second.text
+    entries = list(
+        await session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.action == "order.deliver", AuditEntry.entity_id == order["id"])
+            .order_by(AuditEntry.id)
         )
     )
-    assert entry is not None
+    await session.commit()
+    assert len(entries) == 2
+    entry = entries[0]
     assert entry.customer_id == customer_id
     assert entry.principal_id == pos.id
     assert entry.changes["before"]["delivered_amount"] == "0.00"
     assert entry.changes["after"]["delivered_amount"] == "30.00"
-    assert entry.changes["delivery"]["sequence"] == 1
     assert entry.changes["delivery"]["amount"] == "30.00"
+    assert entry.changes["customer"] == {
+        "before": {"credit_reserved": "0.00", "total_purchases": "0.00"},
+        "after": {"credit_reserved": "0.00", "total_purchases": "30.00"},
+    }
+    # Each entry names the delivery row it wrote (on PostgreSQL its id comes from the same
+    # statement as the row).
+    delivered = second.json()["deliveries"]
+    assert [(e.changes["delivery"]["id"], e.changes["delivery"]["sequence"]) for e in entries] == [
+        (d["id"], d["sequence"]) for d in delivered
+    ]
+    assert [d["sequence"] for d in delivered] == [1, 2]
+    assert entries[1].changes["before"]["delivered_amount"] == "30.00"
+    assert entries[1].changes["after"]["delivered_amount"] == "50.00"
+    assert entries[1].changes["customer"]["after"]["total_purchases"] == "50.00"
 
 
 async def test_a_delivery_without_a_body_delivers_the_remainder_today(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from asyncio import selector_events
+from typing import Any
+
+import pytest
 from sqlalchemy import func, select
 
 from custledger.kit.audit import AuditEntry
@@ -249,3 +253,85 @@ async def test_sale_needs_orders_write_and_payments_write(client, make_actor, ma
         )
         assert r.status_code == 403, r.text
         assert r.json()["permission"] == missing
+
+
+async def test_the_answer_is_the_sale_as_stored(client, pos, owner, make_customer, session):
+    """The answer is built from the rows the sale wrote, not read back: it says what a read
+    of the order, its payments and the audit log says."""
+    customer_id = await make_customer(credit_limit=500_00)
+    r = await client.post(
+        f"{API}/sales",
+        json=sale(
+            customer_id,
+            "90.00",
+            delivery="partial",
+            delivered_amount="40.00",
+            payments=[{"method": "CASH", "amount": "30.00"}],
+            on_credit="60.00",
+        ),
+        headers=pos.headers,
+    )
+    assert r.status_code == 201, r.text
+    body = r.json()
+    order = body["order"]
+    stored = await client.get(f"{API}/orders/{order['id']}", headers=owner.headers)
+    assert stored.status_code == 200
+    assert stored.json() == order
+    assert order["deliveries"] == body["deliveries"]
+    assert [(d["sequence"], d["amount"]) for d in body["deliveries"]] == [(1, "40.00")]
+    assert (order["status"], order["delivered_amount"], order["version"]) == ("open", "40.00", 2)
+    payments = await client.get(f"{API}/customers/{customer_id}/payments", headers=owner.headers)
+    assert payments.json()["items"] == body["payments"]
+
+    entries = {
+        e.action: e
+        for e in await session.scalars(
+            select(AuditEntry).where(AuditEntry.customer_id == customer_id)
+        )
+    }
+    await session.commit()
+    created, delivered = entries["order.create"], entries["order.deliver"]
+    assert (created.entity_id, delivered.entity_id) == (order["id"], order["id"])
+    assert created.changes["after"]["number"] == order["number"]
+    assert created.changes["customer"]["after"]["credit_reserved"] == "90.00"
+    assert delivered.changes["delivery"]["id"] == body["deliveries"][0]["id"]
+    assert delivered.changes["delivery"]["sequence"] == 1
+    assert delivered.changes["customer"]["after"] == {
+        "credit_reserved": "50.00",
+        "total_purchases": "40.00",
+    }
+    assert entries["payment.create"].entity_id == body["payments"][0]["id"]
+    assert body["customer"]["balance"] == "-10.00"
+
+
+@pytest.mark.postgres
+async def test_a_cash_sale_makes_nine_round_trips_to_postgresql(
+    client, pos, make_customer, monkeypatch
+):
+    """The sale's statements on PostgreSQL (docs/performance.md, "The sale at the till"): the
+    principal, BEGIN, the key's claim, the customer's lock, the order with its audit row, the
+    delivery with the order's new state, its audit row and the balance's move, the payment
+    with its audit row and the balance's move, the idempotency record, COMMIT: one socket
+    write each (19 before the order, its delivery and its answer were written together)."""
+    customer_id = await make_customer()
+    writes = 0
+    write = selector_events._SelectorSocketTransport.write
+
+    def counted(self: Any, data: Any) -> None:
+        nonlocal writes
+        # A statement the driver meets for the first time on a connection is prepared first
+        # (a write of its own, starting with Parse): counted once per connection, not here.
+        if not bytes(data).startswith(b"P"):
+            writes += 1
+        write(self, data)
+
+    monkeypatch.setattr(selector_events._SelectorSocketTransport, "write", counted)
+    for n in range(2):
+        writes = 0
+        r = await client.post(
+            f"{API}/sales",
+            json=sale(customer_id, "25.00"),
+            headers=pos.headers | {"Idempotency-Key": f"till-1-{n}"},
+        )
+        assert r.status_code == 201, r.text
+    assert writes == 9

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, NotRequired, TypedDict, Unpack
 
-from sqlalchemy import ColumnElement, ForeignKey, Index, String
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    FromClause,
+    Index,
+    String,
+    Text,
+    bindparam,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.dml import Insert
@@ -53,12 +66,53 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, A
 # Built once: nearly every write adds a row.
 _INSERT = Prepared(insert_row(AuditEntry).returning(table(AuditEntry).c.id))
 PREFIX = "audit_"
+_audit = table(AuditEntry)
 
 
-def insert_about(entity_id: ColumnElement[int]) -> Insert:
-    """The insert of an audit row about an entity another part of the same statement writes
-    (``entity_id`` its id there); its values are an ``entry``'s, ``prefixed`` with ``PREFIX``."""
-    return insert_row(AuditEntry, PREFIX, entity_id=entity_id)
+def _given(
+    entity_id: ColumnElement[int] | None,
+    filled: Mapping[tuple[str, ...], ColumnElement[Any]] | None,
+) -> dict[str, ColumnElement[Any]]:
+    given: dict[str, ColumnElement[Any]] = {}
+    if entity_id is not None:
+        given["entity_id"] = entity_id
+    if filled:
+        changes: ColumnElement[Any] = bindparam(PREFIX + "changes", type_=_audit.c.changes.type)
+        for path, value in filled.items():
+            changes = func.jsonb_set(
+                changes, postgresql.array(path, type_=Text), func.to_jsonb(value)
+            )
+        given["changes"] = changes
+    return given
+
+
+def insert_about(
+    entity_id: ColumnElement[int] | None = None,
+    *,
+    filled: Mapping[tuple[str, ...], ColumnElement[Any]] | None = None,
+) -> Insert:
+    """PostgreSQL: the insert of an audit row in a statement that writes more rows; its values
+    are an ``entry``'s, ``prefixed`` with ``PREFIX``. ``entity_id``: the entity's id, when
+    another part of the statement writes the entity (default: the entry's). ``filled``: values
+    of the changes that another part of the statement gives, by their path in the changes
+    (e.g. the id of a row written beside the entity); the entry holds a placeholder there."""
+    return insert_row(AuditEntry, PREFIX, **_given(entity_id, filled))
+
+
+def insert_about_each(
+    source: FromClause,
+    entity_id: ColumnElement[int],
+    *,
+    filled: Mapping[tuple[str, ...], ColumnElement[Any]] | None = None,
+) -> Insert:
+    """As ``insert_about``, one audit row for each row of ``source`` (another part of the
+    statement, whose columns ``entity_id`` and ``filled`` may use): none when it wrote none."""
+    given = _given(entity_id, filled)
+    columns = [c for c in _audit.c if c.name != "id"]
+    values = [given.get(c.name, bindparam(PREFIX + c.name, type_=c.type)) for c in columns]
+    return insert(_audit).from_select(
+        [c.name for c in columns], select(*values).select_from(source)
+    )
 
 
 class Fields(TypedDict):

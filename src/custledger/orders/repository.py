@@ -7,10 +7,15 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select, tuple_
+from sqlalchemy import Select, bindparam, exists, func, select, tuple_, update
+from sqlalchemy import Sequence as SqlSequence
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from custledger.balance import service as balance
 from custledger.customers.models import Customer
+from custledger.kit import audit
+from custledger.kit.db import Prepared, RowData, insert_row, prefixed, table
 from custledger.orders.models import Delivery, Order
 
 ORDER_COLUMNS = (
@@ -155,3 +160,100 @@ async def list_orders(
         query = query.where(tuple_(Order.placed_on, Order.id) < tuple_(*after))
     query = query.order_by(Order.placed_on.desc(), Order.id.desc()).limit(limit + 1)
     return [dict(row) for row in (await session.execute(query)).mappings()]
+
+
+# --- the writes of a sale, PostgreSQL only (each one round trip) ---------------------------
+
+_order_rows = table(Order)
+_delivery_rows = table(Delivery)
+
+
+def _numbered_together() -> Prepared:
+    """An order with the next assigned number and its audit row; no row at all when that
+    number (taken by a POS) or the principal's external reference is already used, which
+    leaves the transaction usable (no savepoint to set and release around it)."""
+    order = (
+        postgresql.insert(_order_rows)
+        .values(
+            {
+                c.name: SqlSequence("order_number_seq").next_value()
+                if c.name == "number"
+                else bindparam(c.name)
+                for c in _order_rows.c
+                if c.name != "id"
+            }
+        )
+        .on_conflict_do_nothing()
+        .returning(_order_rows.c.id, _order_rows.c.number)
+        .cte("new_order")
+    )
+    entry = audit.insert_about_each(
+        order, order.c.id, filled={("after", "number"): order.c.number}
+    ).cte("audit_entry")
+    return Prepared(select(order.c.id, order.c.number).add_cte(entry))
+
+
+_NUMBERED_TOGETHER = _numbered_together()
+
+
+async def insert_numbered_order(
+    session: AsyncSession, values: dict[str, Any], audit_entry: dict[str, Any]
+) -> RowData | None:
+    """PostgreSQL: write the order (every column's value but the number and the id) with the
+    next number of ``order_number_seq`` and its audit row (``audit.entry``; the number goes
+    into its ``after.number``) in one statement; the order's ``id`` and ``number``, or None
+    (and no audit row) when the number or the external reference was already taken."""
+    return await _NUMBERED_TOGETHER.first(
+        session, {**values, **prefixed(audit.PREFIX, audit_entry)}
+    )
+
+
+# The rows' parameters in the statement that writes a delivery.
+_DELIVERY, _ORDER = "delivery_", "order_"
+
+
+def _delivered_together() -> Prepared:
+    delivery = insert_row(Delivery, _DELIVERY).returning(_delivery_rows.c.id).cte("delivery")
+    delivery_id = select(delivery.c.id).scalar_subquery()
+    order = (
+        update(_order_rows)
+        .where(_order_rows.c.id == bindparam(_ORDER + "id"))
+        .values(
+            {
+                name: bindparam(_ORDER + name)
+                for name in ("delivered_amount", "status", "version", "updated_at")
+            }
+        )
+        .cte("order_delivered")
+    )
+    entry = audit.insert_about(filled={("delivery", "id"): delivery_id}).cte("audit_entry")
+    return Prepared(
+        balance.move_statement()
+        .add_cte(delivery, order, entry)
+        .returning(delivery_id.label("delivery_id"))
+    )
+
+
+_DELIVERED_TOGETHER = _delivered_together()
+
+
+async def insert_delivery_together(
+    session: AsyncSession,
+    delivery: dict[str, Any],
+    order: dict[str, Any],
+    audit_entry: dict[str, Any],
+    move: dict[str, Any],
+) -> RowData:
+    """PostgreSQL: a delivery row, its order's new ``delivered_amount``, ``status``,
+    ``version`` and ``updated_at`` (``order``, with its ``id``), the order's audit row
+    (``audit.entry``; the delivery's id goes into its ``delivery.id``) and the balance's move
+    (``balance.move_values``) in one statement. Returns ``delivery_id`` and ``balance``."""
+    params = {
+        **prefixed(_DELIVERY, delivery),
+        **prefixed(_ORDER, order),
+        **prefixed(audit.PREFIX, audit_entry),
+        **move,
+    }
+    row = await _DELIVERED_TOGETHER.first(session, params)
+    assert row is not None
+    return row

@@ -12,18 +12,20 @@ the purchase history's amounts (``purchases``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from custledger.auth.principal import Principal
 from custledger.balance import service as balance
 from custledger.customers.models import Customer
 from custledger.kit import audit, clock
-from custledger.kit.db import next_number
+from custledger.kit.db import is_postgres, next_number, utcnow
 from custledger.kit.errors import Conflict, Forbidden, NotFound, invalid
 from custledger.kit.money import format_money
 from custledger.kit.pagination import Page, decode_cursor, encode_cursor
@@ -178,6 +180,17 @@ async def present(
     return order_out(order, deliveries[order.id], ref)
 
 
+def present_placed(order: Order, customer: Customer, deliveries: Sequence[Delivery]) -> OrderOut:
+    """The response for an order this request placed, from the rows it wrote (``deliveries``:
+    every delivery it made of the order) instead of reading them back."""
+    ref = {"id": customer.id, "number": customer.number, "name": customer.name}
+    rows = [
+        {"id": d.id, "sequence": d.sequence, "delivered_on": d.delivered_on, "amount": d.amount}
+        for d in deliveries
+    ]
+    return order_out(order, rows, ref)
+
+
 # --- reading ---------------------------------------------------------------------------
 
 
@@ -270,6 +283,35 @@ async def _insert(session: AsyncSession, values: dict[str, Any], given: int | No
     raise Conflict("Could not assign a free order number; retry.", type="order-number-taken")
 
 
+async def _insert_numbered(
+    session: AsyncSession, values: dict[str, Any], about: Callable[[Order], audit.Fields]
+) -> Order:
+    """PostgreSQL, an assigned number: the order, its number and its audit row (``about``
+    the order) in one statement, which skips a number a POS took (one statement instead of
+    six: the number, the check that no POS took it, the row between a savepoint and its
+    release, the audit row)."""
+    now = utcnow()
+    values = {**values, "created_at": now, "updated_at": now}
+    # The audit row's order has its number filled in by the statement.
+    entry = audit.entry(**about(Order(number=None, **values)))
+    for _attempt in range(NUMBER_ATTEMPTS):
+        written = await repository.insert_numbered_order(session, values, entry)
+        if written is not None:
+            order = Order(id=written["id"], number=written["number"], **values)
+            # The row as written, known to the session as if read: later changes update it.
+            make_transient_to_detached(order)
+            session.add(order)
+            return order
+        external_ref = values["external_ref"]
+        if external_ref is not None:
+            taken = await repository.order_with_external_ref(
+                session, values["created_by_id"], external_ref
+            )
+            if taken is not None:
+                raise external_ref_taken(external_ref, taken)
+    raise Conflict("Could not assign a free order number; retry.", type="order-number-taken")
+
+
 async def create_order(session: AsyncSession, principal: Principal, data: OrderCreate) -> Order:
     today = clock.today()
     placed_on = data.placed_on or today
@@ -298,38 +340,43 @@ async def place_order(
         if taken is not None:
             raise external_ref_taken(data.external_ref, taken)
     before = customer_totals(customer)
-    order = await _insert(
-        session,
-        {
+    values = {
+        "customer_id": customer.id,
+        "store_id": principal.store_id,
+        "created_by_id": principal.id,
+        "kind": data.kind,
+        "status": "quote" if data.kind == "quote" else "open",
+        "delivery_type": data.delivery_type,
+        "payment_terms": data.payment_terms,
+        "total": data.total,
+        "delivered_amount": 0,
+        "placed_on": placed_on,
+        "closed_on": None,
+        "version": 1,
+        "external_ref": data.external_ref,
+    }
+    reserves = data.kind == "order" and data.payment_terms == "credit"
+
+    def about(order: Order) -> audit.Fields:
+        return {
+            "principal_id": principal.id,
+            "action": "order.create",
+            "entity_type": "order",
+            "entity_id": order.id,
             "customer_id": customer.id,
-            "store_id": principal.store_id,
-            "created_by_id": principal.id,
-            "kind": data.kind,
-            "status": "quote" if data.kind == "quote" else "open",
-            "delivery_type": data.delivery_type,
-            "payment_terms": data.payment_terms,
-            "total": data.total,
-            "delivered_amount": 0,
-            "placed_on": placed_on,
-            "closed_on": None,
-            "version": 1,
-            "external_ref": data.external_ref,
-        },
-        data.number,
-    )
-    if data.kind == "order" and data.payment_terms == "credit":
+            "after": snapshot(order),
+            "extra": {"customer": {"before": before, "after": customer_totals(customer)}},
+        }
+
+    if data.number is None and is_postgres(session):
+        if reserves:
+            customer.credit_reserved += data.total  # flushed before the order's statement
+        return await _insert_numbered(session, values, about)
+    order = await _insert(session, values, data.number)
+    if reserves:
         customer.credit_reserved += data.total
     await session.flush()
-    await audit.record(
-        session,
-        principal_id=principal.id,
-        action="order.create",
-        entity_type="order",
-        entity_id=order.id,
-        customer_id=customer.id,
-        after=snapshot(order),
-        extra={"customer": {"before": before, "after": customer_totals(customer)}},
-    )
+    await audit.record(session, **about(order))
     return order
 
 
@@ -408,48 +455,135 @@ async def deliver_locked(
             requested=format_money(amount),
         )
     before, customer_before = snapshot(order), customer_totals(customer)
-    delivery: Delivery | None = None
-    if amount > 0:
-        delivery = Delivery(
-            order_id=order.id,
-            customer_id=customer.id,
-            sequence=await repository.last_sequence(session, order.id) + 1,
-            delivered_on=delivered_on,
-            amount=amount,
-            created_by_id=principal.id,
-            created_at=clock.now(),
+    if amount == 0:
+        # A zero-total order has nothing to debit: delivering it only closes it, with no row.
+        for name, value in _delivered(order, 0).items():
+            setattr(order, name, value)
+        await session.flush()
+        await audit.record(
+            session,
+            **_delivery_audit(
+                principal, customer, order, None, 0, delivered_on, before, customer_before
+            ),
         )
-        session.add(delivery)
-        # The balance and total_purchases.
-        await balance.move(session, customer, delivered_on, delivered=amount)
-        if order.payment_terms == "credit":
-            customer.credit_reserved -= amount
-    # A zero-total order has nothing to debit: delivering it only closes it, with no row.
-    order.delivered_amount += amount
-    if order.delivered_amount == order.total:
-        order.status = "delivered"
-    order.version += 1
+        return None
+    delivery = Delivery(
+        order_id=order.id,
+        customer_id=customer.id,
+        sequence=await _next_sequence(session, order),
+        delivered_on=delivered_on,
+        amount=amount,
+        created_by_id=principal.id,
+        created_at=clock.now(),
+    )
+    if order.payment_terms == "credit":
+        customer.credit_reserved -= amount
+    changed = _delivered(order, amount)
+    if is_postgres(session):
+        # The busiest path of a sale: the delivery, the order's new state, its audit row, the
+        # month's totals and the balance in one statement.
+        for name, value in changed.items():
+            set_committed_value(order, name, value)
+        move = balance.move_values(customer, delivered_on, delivered=amount)
+        customer_after = {
+            **customer_totals(customer),
+            "total_purchases": format_money(customer.total_purchases + amount),
+        }
+        about = _delivery_audit(
+            principal, customer, order, delivery, amount, delivered_on, before, customer_before,
+            customer_after,
+        )  # fmt: skip
+        written = await repository.insert_delivery_together(
+            session,
+            {name: getattr(delivery, name) for name in DELIVERY_COLUMNS},
+            {"id": order.id, **changed},
+            audit.entry(**about),
+            move,
+        )
+        delivery.id = written["delivery_id"]
+        await balance.moved(session, customer, written["balance"], move)
+        return delivery
+    session.add(delivery)
+    # The balance and total_purchases.
+    await balance.move(session, customer, delivered_on, delivered=amount)
+    for name, value in changed.items():
+        setattr(order, name, value)
     await session.flush()
     await audit.record(
         session,
-        principal_id=principal.id,
-        action="order.deliver",
-        entity_type="order",
-        entity_id=order.id,
-        customer_id=customer.id,
-        before=before,
-        after=snapshot(order),
-        extra={
+        **_delivery_audit(
+            principal, customer, order, delivery, amount, delivered_on, before, customer_before
+        ),
+    )
+    return delivery
+
+
+# A delivery row's columns but its id (the statement that writes it binds each).
+DELIVERY_COLUMNS = (
+    "order_id",
+    "customer_id",
+    "sequence",
+    "delivered_on",
+    "amount",
+    "created_by_id",
+    "created_at",
+)
+
+
+def _delivered(order: Order, amount: int) -> dict[str, Any]:
+    """The order's columns a delivery of ``amount`` changes, as they become."""
+    delivered_amount = order.delivered_amount + amount
+    return {
+        "delivered_amount": delivered_amount,
+        "status": "delivered" if delivered_amount == order.total else order.status,
+        "version": order.version + 1,
+        "updated_at": utcnow(),
+    }
+
+
+async def _next_sequence(session: AsyncSession, order: Order) -> int:
+    # Nothing delivered yet means no delivery row (each has an amount above zero and adds it to
+    # the order's delivered amount): the first delivery, e.g. a sale's, reads nothing.
+    if order.delivered_amount == 0:
+        return 1
+    return await repository.last_sequence(session, order.id) + 1
+
+
+def _delivery_audit(
+    principal: Principal,
+    customer: Customer,
+    order: Order,
+    delivery: Delivery | None,
+    amount: int,
+    delivered_on: date,
+    before: dict[str, Any],
+    customer_before: dict[str, str],
+    customer_after: dict[str, str] | None = None,
+) -> audit.Fields:
+    """The ``order.deliver`` audit row (``customer_after``: the customer's totals after the
+    delivery, when the object does not hold them yet). A delivery not yet written has no id:
+    the statement that writes it fills it in."""
+    return {
+        "principal_id": principal.id,
+        "action": "order.deliver",
+        "entity_type": "order",
+        "entity_id": order.id,
+        "customer_id": customer.id,
+        "before": before,
+        "after": snapshot(order),
+        "extra": {
             "delivery": {
-                "id": delivery.id if delivery else None,
-                "sequence": delivery.sequence if delivery else None,
+                "id": None if delivery is None else delivery.id,
+                "sequence": None if delivery is None else delivery.sequence,
                 "delivered_on": delivered_on.isoformat(),
                 "amount": format_money(amount),
             },
-            "customer": {"before": customer_before, "after": customer_totals(customer)},
+            "customer": {
+                "before": customer_before,
+                "after": customer_after or customer_totals(customer),
+            },
         },
-    )
-    return delivery
+    }
 
 
 async def cancel(session: AsyncSession, principal: Principal, order_id: int) -> Order:

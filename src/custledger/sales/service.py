@@ -24,7 +24,7 @@ from custledger.kit import clock
 from custledger.kit.errors import NotFound, Unprocessable, field_error, invalid
 from custledger.kit.money import format_money
 from custledger.orders import service as orders
-from custledger.orders.schemas import DeliveryOut, DeliveryType, OrderCreate
+from custledger.orders.schemas import DeliveryType, OrderCreate
 from custledger.payments import cheques
 from custledger.payments import service as payments
 from custledger.sales import repository
@@ -127,14 +127,7 @@ async def create_sale(session: AsyncSession, principal: Principal, data: SaleCre
     if amount > 0:
         delivery = await orders.deliver_locked(session, principal, customer, order, amount, today)
         if delivery is not None:
-            deliveries.append(
-                DeliveryOut(
-                    id=delivery.id,
-                    sequence=delivery.sequence,
-                    delivered_on=delivery.delivered_on,
-                    amount=format_money(delivery.amount),
-                )
-            )
+            deliveries.append(delivery)
     recorded = [
         await payments.record_received_today(
             session,
@@ -151,9 +144,11 @@ async def create_sale(session: AsyncSession, principal: Principal, data: SaleCre
     available = balance.available_credit(
         customer.credit_limit, customer.balance, customer.credit_reserved
     )
+    # Answered from the rows written: the order is new, so its deliveries are this sale's.
+    placed = orders.present_placed(order, customer, deliveries)
     return SaleOut(
-        order=await orders.present(session, order, customer),
-        deliveries=deliveries,
+        order=placed,
+        deliveries=placed.deliveries,
         payments=recorded,
         customer=SaleCustomer(
             id=customer.id,
