@@ -41,6 +41,25 @@ export const router = createBrowserRouter([
               Component: (await import("./customer-tabs")).CustomersRoute,
             }),
           },
+          {
+            path: "receivables/:view?",
+            lazy: async () => ({
+              Component: (await import("../features/receivables")).ReceivablesPage,
+            }),
+          },
+          { path: "admin", element: <Navigate to="/admin/users" replace /> },
+          {
+            path: "admin/users",
+            lazy: async () => ({ Component: (await import("../features/admin")).UsersPage }),
+          },
+          {
+            path: "admin/api-clients",
+            lazy: async () => ({ Component: (await import("../features/admin")).ApiClientsPage }),
+          },
+          {
+            path: "admin/stores",
+            lazy: async () => ({ Component: (await import("../features/admin")).StoresPage }),
+          },
           { path: "*", element: <NotFound /> },
         ],
       },

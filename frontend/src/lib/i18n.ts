@@ -15,6 +15,8 @@ export const NAMESPACES = [
   "shell",
   "customers-list",
   "customer-details",
+  "receivables",
+  "admin",
 ] as const;
 const STORAGE_KEY = "custledger.language";
 

@@ -1,0 +1,32 @@
+import type { TFunction } from "i18next";
+import { describeProblem } from "../../lib/describe-problem";
+import { problemOf, type ApiProblem } from "../../lib/problem";
+
+/** Field names the administration forms show, as the server names them. */
+export type FieldErrors = Record<string, string>;
+
+/**
+ * A refusal in the user's language: the known problem types of these screens have catalog
+ * sentences (the server's details are English only); anything else goes through the shared
+ * description (permission, wait, detail).
+ */
+export function adminProblem(problem: ApiProblem, t: TFunction): string {
+  const key = `admin:problems.${problem.type}`;
+  const words = t(key, { defaultValue: "" });
+  return words || describeProblem(problem, t);
+}
+
+/** Where a refusal lands: on its fields (422, or a 409 about one field), else in words. */
+export function refusal(
+  error: unknown,
+  t: TFunction,
+  fieldOfType: Record<string, string> = {},
+): { fields: FieldErrors; message: string | null } {
+  const problem = problemOf(error);
+  const field = fieldOfType[problem.type];
+  if (field) return { fields: { [field]: adminProblem(problem, t) }, message: null };
+  if (problem.kind === "validation" && Object.keys(problem.fieldErrors).length > 0) {
+    return { fields: problem.fieldErrors, message: t("common:problem.validation") };
+  }
+  return { fields: {}, message: adminProblem(problem, t) };
+}
