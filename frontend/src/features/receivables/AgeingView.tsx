@@ -9,9 +9,9 @@ import {
   Stack,
   Table,
   Text,
-  TextInput,
   Title,
 } from "@mantine/core";
+import { DateInput } from "@mantine/dates";
 import { notifications } from "@mantine/notifications";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
@@ -22,7 +22,7 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { describeProblem } from "../../lib/describe-problem";
 import { formatDate } from "../../lib/dates";
 import { useMe } from "../../lib/me";
-import { formatMoney } from "../../lib/money";
+import { formatMoney, toCents } from "../../lib/money";
 import { problemOf } from "../../lib/problem";
 import {
   downloadAgeingCsv,
@@ -32,9 +32,12 @@ import {
   type AgeingRow,
 } from "./api";
 import { BUCKET_COLORS, BUCKETS, bucketShares, largestDebts, type Buckets } from "./series";
+import { dateFormatOf, parseTypedDate } from "./as-of";
 import { StoreFilter } from "./StoreFilter";
 
 const CHART_CUSTOMERS = 10;
+const shortName = (name: string) => (name.length > 30 ? `${name.slice(0, 29)}…` : name);
+const isZero = (value: string) => toCents(value) === 0n;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The ageing: totals over every customer of the filter, the stacked bars, the paged rows. */
@@ -91,11 +94,15 @@ export function AgeingView() {
   return (
     <Stack gap="md">
       <Group align="flex-end" gap="md">
-        <TextInput
-          type="date"
+        <DateInput
           label={t("filters.asOf")}
-          value={asOfInput || today || ""}
-          onChange={(e) => setAsOfInput(e.currentTarget.value)}
+          value={asOfInput || today}
+          onChange={(value) => setAsOfInput(value ?? "")}
+          valueFormat={dateFormatOf(i18n.language)}
+          dateParser={(text) => parseTypedDate(text, i18n.language)}
+          locale={i18n.language === "en" ? "en" : "pt-br"}
+          placeholder={dateFormatOf(i18n.language)}
+          clearable={asOfInput !== ""}
           w={180}
         />
         <StoreFilter value={storeId} onChange={setStoreId} />
@@ -138,12 +145,12 @@ export function AgeingView() {
             {t("ageing.chartNote")}
           </Text>
           <BarChart
-            h={Math.max(160, chart.length * 30 + 60)}
+            h={Math.max(180, chart.length * 36 + 80)}
             data={chart}
             dataKey="label"
             type="stacked"
             orientation="vertical"
-            yAxisProps={{ width: 200 }}
+            yAxisProps={{ width: 220, tickFormatter: shortName, interval: 0 }}
             valueFormatter={money}
             withLegend
             legendProps={{ verticalAlign: "bottom" }}
@@ -194,7 +201,17 @@ export function AgeingView() {
                     </Table.Td>
                     {[...BUCKETS, "total" as const].map((b) => (
                       <Table.Td key={b} ta="right">
-                        <MoneyText value={row[b]} size="sm" fw={b === "total" ? 600 : undefined} />
+                        {b !== "total" && isZero(row[b]) ? (
+                          <Text span size="sm" c="gray.7" aria-label={t("zero")}>
+                            —
+                          </Text>
+                        ) : (
+                          <MoneyText
+                            value={row[b]}
+                            size="sm"
+                            fw={b === "total" ? 600 : undefined}
+                          />
+                        )}
                       </Table.Td>
                     ))}
                   </Table.Tr>

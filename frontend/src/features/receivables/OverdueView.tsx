@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, Paper, Stack, Table, Text } from "@mantine/core";
+import { Anchor, Button, Group, Paper, Stack, Table, Text } from "@mantine/core";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -66,18 +66,15 @@ export function OverdueView() {
                   >
                     <Table.Td>{formatDate(row.due_date, i18n.language)}</Table.Td>
                     <Table.Td ta="right">
-                      <Badge
-                        variant="light"
-                        color={
-                          row.days_overdue > 90
-                            ? "red.9"
-                            : row.days_overdue > 30
-                              ? "orange.9"
-                              : "gray.8"
-                        }
+                      <Text
+                        span
+                        size="sm"
+                        c={row.days_overdue > 90 ? "red.9" : undefined}
+                        fw={row.days_overdue > 30 ? 700 : 400}
+                        style={{ fontVariantNumeric: "tabular-nums" }}
                       >
                         {t("overdue.days", { count: row.days_overdue })}
-                      </Badge>
+                      </Text>
                     </Table.Td>
                     <Table.Td>
                       <Anchor

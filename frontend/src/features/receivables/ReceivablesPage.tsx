@@ -1,4 +1,6 @@
 import "@mantine/charts/styles.css";
+import "@mantine/dates/styles.css";
+import "dayjs/locale/pt-br";
 import { Stack, Tabs, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Navigate, useNavigate, useParams } from "react-router";
