@@ -22,7 +22,7 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { formatTimestamp } from "../../lib/dates";
 import { useMe } from "../../lib/me";
 import { storeLabel, useStores } from "../../lib/stores";
-import { AdminFrame } from "./AdminFrame";
+import { AdminFrame, readableHint } from "./AdminFrame";
 import {
   adminKeys,
   createApiClient,
@@ -98,7 +98,7 @@ export function ApiClientsPage() {
                           <Button
                             size="xs"
                             variant="outline"
-                            color="red.8"
+                            color="red.9"
                             onClick={() => setRevoking(client)}
                           >
                             {t("clients.revoke")}
@@ -249,6 +249,7 @@ function CreateClientDialog({ opened, onClose }: { opened: boolean; onClose: () 
             <TextInput
               label={t("fields.name")}
               description={t("clients.nameHint")}
+              styles={readableHint}
               required
               value={name}
               onChange={(e) => setName(e.currentTarget.value)}

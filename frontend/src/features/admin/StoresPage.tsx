@@ -18,7 +18,7 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { formatTimestamp } from "../../lib/dates";
 import { useCan, useMe } from "../../lib/me";
 import { storesQueryKey, useStores, type Store } from "../../lib/stores";
-import { AdminFrame } from "./AdminFrame";
+import { AdminFrame, readableHint } from "./AdminFrame";
 import { createStore, renameStore } from "./api";
 import { refusal, type FieldErrors } from "./problems";
 
@@ -152,6 +152,7 @@ function StoreDialog({ store, onClose }: { store: Store | null; onClose: () => v
             <TextInput
               label={t("fields.code")}
               description={t("stores.codeHint")}
+              styles={readableHint}
               required
               value={code}
               onChange={(e) => setCode(e.currentTarget.value)}

@@ -20,7 +20,7 @@ import { useTranslation } from "react-i18next";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useMe } from "../../lib/me";
 import { storeLabel, useStores } from "../../lib/stores";
-import { AdminFrame } from "./AdminFrame";
+import { AdminFrame, readableHint } from "./AdminFrame";
 import {
   adminKeys,
   createUser,
@@ -97,7 +97,7 @@ export function UsersPage() {
                         <Button
                           size="xs"
                           variant="outline"
-                          color={user.active ? "red.8" : "teal.9"}
+                          color={user.active ? "red.9" : "teal.9"}
                           onClick={() => setToggling(user)}
                         >
                           {user.active ? t("users.deactivate") : t("users.reactivate")}
@@ -183,6 +183,7 @@ function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose: () =>
           <TextInput
             label={t("fields.username")}
             description={t("users.usernameHint")}
+            styles={readableHint}
             required
             autoComplete="off"
             value={form.username}
@@ -199,6 +200,7 @@ function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose: () =>
           <PasswordInput
             label={t("fields.password")}
             description={t("users.passwordHint")}
+            styles={readableHint}
             required
             autoComplete="new-password"
             value={form.password}
@@ -291,6 +293,7 @@ function ResetPasswordDialog({ user, onClose }: { user: User | null; onClose: ()
           <PasswordInput
             label={t("fields.newPassword")}
             description={t("users.passwordHint")}
+            styles={readableHint}
             autoComplete="new-password"
             value={password}
             onChange={(e) => setPassword(e.currentTarget.value)}

@@ -89,11 +89,13 @@ export function AgeingView() {
     }
   };
 
+  // Refused outright (a crafted URL without `sales:manage`): the refusal alone, no controls.
+  const forbidden = query.isError && problemOf(query.error).kind === "forbidden";
   const open = (row: AgeingRow) => void navigate(`/customers/${row.customer_id}/balance`);
 
   return (
     <Stack gap="md">
-      <Group align="flex-end" gap="md">
+      <Group align="flex-end" gap="md" display={forbidden ? "none" : undefined}>
         <DateInput
           label={t("filters.asOf")}
           value={asOfInput || today}

@@ -23,7 +23,7 @@ export function StoreFilter({
       value={value === null ? "all" : String(value)}
       onChange={(v) => onChange(!v || v === "all" ? null : Number(v))}
       allowDeselect={false}
-      w={260}
+      w={340}
     />
   );
 }
