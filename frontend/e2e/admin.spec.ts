@@ -101,6 +101,7 @@ test("server refusals land on the fields and in words", async ({ page }) => {
   await dialog.getByLabel("Usuário").fill("nome com espaço");
   await dialog.getByRole("button", { name: "Criar usuário" }).click();
   await expect(dialog.getByText("Verifique os campos destacados.")).toBeVisible();
+  await expect(dialog.getByText("Use só letras sem acento, números e . _ @ -")).toBeVisible();
   await expect(dialog.getByLabel("Usuário")).toHaveAttribute("aria-invalid", "true");
   await shot(page, "admin-users-refused");
   await dialog.getByRole("button", { name: "Cancelar" }).click();

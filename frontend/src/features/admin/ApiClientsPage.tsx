@@ -1,6 +1,5 @@
 import {
   Alert,
-  Badge,
   Button,
   Code,
   CopyButton,
@@ -22,6 +21,7 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { formatTimestamp } from "../../lib/dates";
 import { useMe } from "../../lib/me";
 import { storeLabel, useStores } from "../../lib/stores";
+import { StatusText } from "./StatusText";
 import { AdminFrame, readableHint } from "./AdminFrame";
 import {
   adminKeys,
@@ -88,9 +88,10 @@ export function ApiClientsPage() {
                       {formatTimestamp(client.created_at, i18n.language, me?.timezone)}
                     </Table.Td>
                     <Table.Td>
-                      <Badge variant="light" color={client.active ? "teal.9" : "gray.8"}>
-                        {client.active ? t("status.active") : t("status.revoked")}
-                      </Badge>
+                      <StatusText
+                        active={client.active}
+                        label={client.active ? t("status.active") : t("status.revoked")}
+                      />
                     </Table.Td>
                     <Table.Td>
                       <Group justify="flex-end">

@@ -1,6 +1,5 @@
 import {
   Alert,
-  Badge,
   Button,
   Group,
   Modal,
@@ -20,6 +19,7 @@ import { useTranslation } from "react-i18next";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useMe } from "../../lib/me";
 import { storeLabel, useStores } from "../../lib/stores";
+import { StatusText } from "./StatusText";
 import { AdminFrame, readableHint } from "./AdminFrame";
 import {
   adminKeys,
@@ -72,7 +72,9 @@ export function UsersPage() {
               <Table.Tbody>
                 {users.data.map((user) => (
                   <Table.Tr key={user.id} data-username={user.username}>
-                    <Table.Td ff="monospace">{user.username}</Table.Td>
+                    <Table.Td ff="monospace" style={{ whiteSpace: "nowrap" }}>
+                      {user.username}
+                    </Table.Td>
                     <Table.Td>
                       {user.name}
                       {user.id === me?.id && (
@@ -85,9 +87,10 @@ export function UsersPage() {
                     <Table.Td>{t(`shell:role.${user.role}`, { defaultValue: user.role })}</Table.Td>
                     <Table.Td>{storeLabel(stores, user.store_id)}</Table.Td>
                     <Table.Td>
-                      <Badge variant="light" color={user.active ? "teal.9" : "gray.8"}>
-                        {user.active ? t("status.active") : t("status.inactive")}
-                      </Badge>
+                      <StatusText
+                        active={user.active}
+                        label={user.active ? t("status.active") : t("status.inactive")}
+                      />
                     </Table.Td>
                     <Table.Td>
                       <Group gap="xs" justify="flex-end" wrap="nowrap">

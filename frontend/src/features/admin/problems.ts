@@ -26,7 +26,12 @@ export function refusal(
   const field = fieldOfType[problem.type];
   if (field) return { fields: { [field]: adminProblem(problem, t) }, message: null };
   if (problem.kind === "validation" && Object.keys(problem.fieldErrors).length > 0) {
-    return { fields: problem.fieldErrors, message: t("common:problem.validation") };
+    // The server's field messages are English; a field with a catalog sentence shows that.
+    const fields: FieldErrors = {};
+    for (const [name, text] of Object.entries(problem.fieldErrors)) {
+      fields[name] = t(`admin:invalid.${name}`, { defaultValue: text });
+    }
+    return { fields, message: t("common:problem.validation") };
   }
   return { fields: {}, message: adminProblem(problem, t) };
 }
