@@ -2,6 +2,9 @@ import { createBrowserRouter, Navigate } from "react-router";
 import { RequireAuth } from "./RequireAuth";
 import { Shell } from "./Shell";
 import { NotFound } from "./NotFound";
+import { prefetchAgeing } from "../features/receivables/prefetch";
+import { getToken } from "../lib/session";
+import { queryClient } from "./queryClient";
 
 /**
  * Routes. Pages are loaded lazily so the first download holds only the shell; each page's
@@ -43,6 +46,10 @@ export const router = createBrowserRouter([
           },
           {
             path: "receivables/:view?",
+            loader: ({ params }) => {
+              if (params.view === "ageing" && getToken()) prefetchAgeing(queryClient);
+              return null;
+            },
             lazy: async () => ({
               Component: (await import("../features/receivables")).ReceivablesPage,
             }),

@@ -1,4 +1,3 @@
-import { BarChart } from "@mantine/charts";
 import {
   Anchor,
   Button,
@@ -14,7 +13,7 @@ import {
 import { DateInput } from "@mantine/dates";
 import { notifications } from "@mantine/notifications";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { MoneyText } from "../../components/MoneyText";
@@ -25,9 +24,9 @@ import { useMe } from "../../lib/me";
 import { formatMoney, toCents } from "../../lib/money";
 import { problemOf } from "../../lib/problem";
 import {
+  ageingQuery,
+  DEFAULT_AGEING_FILTERS,
   downloadAgeingCsv,
-  fetchAgeingPage,
-  receivablesKeys,
   type AgeingFilters,
   type AgeingRow,
 } from "./api";
@@ -35,8 +34,10 @@ import { BUCKET_COLORS, BUCKETS, bucketShares, largestDebts, type Buckets } from
 import { dateFormatOf, parseTypedDate } from "./as-of";
 import { StoreFilter } from "./StoreFilter";
 
+// The chart (recharts) is its own chunk, drawn after the table: the first page does not wait
+// for it.
+const AgeingChart = lazy(() => import("./AgeingChart").then((m) => ({ default: m.AgeingChart })));
 const CHART_CUSTOMERS = 10;
-const shortName = (name: string) => (name.length > 30 ? `${name.slice(0, 29)}…` : name);
 const isZero = (value: string) => toCents(value) === 0n;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -51,23 +52,21 @@ export function AgeingView() {
   const [exporting, setExporting] = useState(false);
   // Today (or no date) is the server's default: the fast path, and the same cache entry.
   const asOf = DATE.test(asOfInput) && asOfInput !== today ? asOfInput : null;
-  const filters: AgeingFilters = useMemo(() => ({ asOf, storeId }), [asOf, storeId]);
+  const filters: AgeingFilters = useMemo(
+    () => (asOf === null && storeId === null ? DEFAULT_AGEING_FILTERS : { asOf, storeId }),
+    [asOf, storeId],
+  );
 
-  const query = useInfiniteQuery({
-    queryKey: receivablesKeys.ageing(filters),
-    queryFn: ({ pageParam, signal }) => fetchAgeingPage(filters, pageParam, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor,
-    placeholderData: keepPreviousData,
-    staleTime: 60_000,
-  });
+  const query = useInfiniteQuery({ ...ageingQuery(filters), placeholderData: keepPreviousData });
   const pages = query.data?.pages;
   const rows: AgeingRow[] = useMemo(() => pages?.flatMap((p) => p.items) ?? [], [pages]);
   // Totals are recomputed by the server on every page: the latest page's are the freshest.
   const report = pages?.at(-1);
   const totals = report?.totals as Buckets | undefined;
   const chart = useMemo(() => largestDebts(rows, CHART_CUSTOMERS), [rows]);
-  const money = (v: number) => formatMoney(v.toFixed(2), i18n.language, me?.currency ?? "BRL");
+  // One formatter for the 600 cells of a page: a MoneyText per cell (two hooks each) made the
+  // first page's render measurably slower.
+  const cell = (value: string) => formatMoney(value, i18n.language, me?.currency ?? "BRL");
 
   useEffect(() => {
     if (!report || query.isPlaceholderData) return;
@@ -139,30 +138,9 @@ export function AgeingView() {
       )}
 
       {chart.length > 0 && (
-        <Paper withBorder p="md">
-          <Title order={3} size="h5" mb="xs">
-            {t("ageing.chartTitle", { count: chart.length })}
-          </Title>
-          <Text size="xs" c="gray.7" mb="sm">
-            {t("ageing.chartNote")}
-          </Text>
-          <BarChart
-            h={Math.max(180, chart.length * 36 + 80)}
-            data={chart}
-            dataKey="label"
-            type="stacked"
-            orientation="vertical"
-            yAxisProps={{ width: 220, tickFormatter: shortName, interval: 0 }}
-            valueFormatter={money}
-            withLegend
-            legendProps={{ verticalAlign: "bottom" }}
-            series={BUCKETS.map((b) => ({
-              name: b,
-              label: t(`buckets.${b}`),
-              color: BUCKET_COLORS[b],
-            }))}
-          />
-        </Paper>
+        <Suspense fallback={<Paper withBorder h={chart.length * 36 + 160} />}>
+          <AgeingChart data={chart} />
+        </Suspense>
       )}
 
       {pages && (
@@ -208,11 +186,16 @@ export function AgeingView() {
                             —
                           </Text>
                         ) : (
-                          <MoneyText
-                            value={row[b]}
-                            size="sm"
-                            fw={b === "total" ? 600 : undefined}
-                          />
+                          <span
+                            data-money=""
+                            style={{
+                              fontVariantNumeric: "tabular-nums",
+                              whiteSpace: "nowrap",
+                              fontWeight: b === "total" ? 600 : undefined,
+                            }}
+                          >
+                            {cell(row[b])}
+                          </span>
                         )}
                       </Table.Td>
                     ))}

@@ -1,4 +1,3 @@
-import "@mantine/charts/styles.css";
 import "@mantine/dates/styles.css";
 import "dayjs/locale/pt-br";
 import { Stack, Tabs, Title } from "@mantine/core";

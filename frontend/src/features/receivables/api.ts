@@ -1,3 +1,4 @@
+import { infiniteQueryOptions } from "@tanstack/react-query";
 import type { components } from "../../api/schema";
 import { api, unwrap } from "../../lib/api";
 import { ApiError, networkProblem, parseProblem } from "../../lib/problem";
@@ -29,7 +30,7 @@ export const receivablesKeys = {
   overdue: (storeId: number | null) => ["receivables", "overdue", storeId] as const,
 };
 
-function ageingQuery(filters: AgeingFilters) {
+function ageingParams(filters: AgeingFilters) {
   return {
     ...(filters.asOf ? { as_of: filters.asOf } : {}),
     ...(filters.storeId ? { store_id: filters.storeId } : {}),
@@ -42,7 +43,7 @@ export async function fetchAgeingPage(
   signal?: AbortSignal,
 ): Promise<AgeingReport> {
   const query = {
-    ...ageingQuery(filters),
+    ...ageingParams(filters),
     limit: AGEING_PAGE_SIZE,
     ...(cursor ? { cursor } : {}),
   };
@@ -64,6 +65,20 @@ export async function fetchOverduePage(
   return unwrap(await api.GET("/api/v1/reports/overdue", { params: { query }, signal }));
 }
 
+/** The first visit's filters: today, every store. */
+export const DEFAULT_AGEING_FILTERS: AgeingFilters = { asOf: null, storeId: null };
+
+/** One definition of the ageing query, for the screen and for the route's early prefetch. */
+export function ageingQuery(filters: AgeingFilters) {
+  return infiniteQueryOptions({
+    queryKey: receivablesKeys.ageing(filters),
+    queryFn: ({ pageParam, signal }) => fetchAgeingPage(filters, pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last: AgeingReport) => last.next_cursor,
+    staleTime: 60_000,
+  });
+}
+
 /** The file name the server proposes (Content-Disposition), else one naming the date. */
 export function csvFileName(disposition: string | null, asOf: string | null): string {
   const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition ?? "");
@@ -77,7 +92,7 @@ export function csvFileName(disposition: string | null, asOf: string | null): st
  */
 export async function downloadAgeingCsv(filters: AgeingFilters): Promise<string> {
   const params = new URLSearchParams({ format: "csv" });
-  for (const [k, v] of Object.entries(ageingQuery(filters))) params.set(k, String(v));
+  for (const [k, v] of Object.entries(ageingParams(filters))) params.set(k, String(v));
   const token = getToken();
   let response: Response;
   try {
