@@ -227,9 +227,18 @@ test("a clerk sees no Administration menu and gets the 403 in words on a crafted
   await expect(page.getByRole("button", { name: "Renomear" })).toHaveCount(0);
 });
 
-test("signing in again after logout keeps the menus right for each role", async ({ page }) => {
+test("the owner's menu holds Receivables and the three Administration pages", async ({ page }) => {
   await page.goto("/customers");
   await login(page, OWNER);
-  await expect(page.getByRole("link", { name: "Usuários" })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Contas a receber" })).toBeVisible();
+  const nav = page.getByRole("navigation");
+  await expect(nav.getByText("Administração")).toBeVisible();
+  for (const [name, url] of [
+    ["Usuários", "/admin/users"],
+    ["Clientes de API", "/admin/api-clients"],
+    ["Lojas", "/admin/stores"],
+    ["Contas a receber", "/receivables/ageing"],
+  ] as const) {
+    await nav.getByRole("link", { name }).click();
+    await expect(page).toHaveURL(url);
+  }
 });
