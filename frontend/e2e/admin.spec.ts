@@ -123,12 +123,12 @@ test("an API client's secret, shown once, gets a token; revoking it stops the ne
 }) => {
   const name = `Caixa 9 — ${unique()}`;
   await loginAt(page, "/admin/api-clients");
-  await expect(page.getByRole("table", { name: "Clientes de API" })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Credenciais de API" })).toBeVisible();
   await axe(page);
   await shot(page, "admin-api-clients");
 
-  await page.getByRole("button", { name: "Novo cliente de API" }).click();
-  const dialog = page.getByRole("dialog", { name: "Novo cliente de API" });
+  await page.getByRole("button", { name: "Nova credencial de API" }).click();
+  const dialog = page.getByRole("dialog", { name: "Nova credencial de API" });
   await dialog.getByLabel("Nome").fill(name);
   await dialog.getByRole("button", { name: "Criar e mostrar o segredo" }).click();
   const shown = page.getByTestId("client-secret");
@@ -158,7 +158,7 @@ test("an API client's secret, shown once, gets a token; revoking it stops the ne
 
   await row.getByRole("button", { name: "Revogar" }).click();
   await page
-    .getByRole("dialog", { name: "Revogar cliente de API" })
+    .getByRole("dialog", { name: "Revogar credencial de API" })
     .getByRole("button", { name: "Revogar" })
     .click();
   await expect(row).toContainText("Revogado");
@@ -234,7 +234,7 @@ test("the owner's menu holds Receivables and the three Administration pages", as
   await expect(nav.getByText("Administração")).toBeVisible();
   for (const [name, url] of [
     ["Usuários", "/admin/users"],
-    ["Clientes de API", "/admin/api-clients"],
+    ["Credenciais de API", "/admin/api-clients"],
     ["Lojas", "/admin/stores"],
     ["Contas a receber", "/receivables/ageing"],
   ] as const) {
