@@ -188,3 +188,19 @@ test("a clerk sees the overdue list but gets the ageing refused in words", async
   await expect(page.locator("[data-testid=ageing-totals]")).toHaveCount(0);
   await shot(page, "receivables-ageing-clerk-403");
 });
+
+test("in English the ageing speaks English, with the same totals", async ({ page, request }) => {
+  await loginAt(page, "/receivables/ageing");
+  const api = await apiGet<AgeingReport>(request, "/api/v1/reports/receivables-ageing");
+  await page.getByText("EN", { exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Receivables" })).toBeVisible();
+  await expect(page.getByRole("tab", { name: "Ageing" })).toBeVisible();
+  await expect(page.getByRole("columnheader", { name: "Over 90 days" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Export CSV" })).toBeVisible();
+  const total = page.locator("[data-testid=ageing-totals] [data-total=total] [data-money]");
+  // "R$248,935.60" in en: digits only, then compare in cents.
+  const digits = (await total.innerText()).replace(/[^\d]/g, "");
+  expect(Number(digits)).toBe(apiCents(api.totals.total));
+  await shot(page, "receivables-ageing-en");
+  await page.getByText("PT", { exact: true }).click();
+});
