@@ -13,7 +13,7 @@ import { useDisclosure, useHotkeys } from "@mantine/hooks";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation, useNavigate } from "react-router";
 import { chooseLanguage, currentLanguage, type Language } from "../lib/i18n";
-import { useMe } from "../lib/me";
+import { can, useMe } from "../lib/me";
 import { OfflineBanner } from "./OfflineBanner";
 import { logout } from "./session-actions";
 import { CUSTOMER_SEARCH_SELECTOR, focusWhenPresent } from "./shortcuts";
@@ -103,6 +103,36 @@ export function Shell() {
             active={location.pathname.startsWith("/customers")}
           />
         </NavLink>
+        {(can(me, "sales:manage") || can(me, "payments:read")) && (
+          <NavLink label={t("menu.finance")} defaultOpened childrenOffset={12}>
+            <NavLink
+              component={Link}
+              // Straight to the view this user may use, so the route's prefetch starts at once.
+              to={can(me, "sales:manage") ? "/receivables/ageing" : "/receivables/overdue"}
+              label={t("menu.receivables")}
+              active={location.pathname.startsWith("/receivables")}
+            />
+          </NavLink>
+        )}
+        {can(me, "owner") && (
+          <NavLink label={t("menu.admin")} defaultOpened childrenOffset={12} data-menu="admin">
+            {(
+              [
+                ["/admin/users", "users"],
+                ["/admin/api-clients", "apiClients"],
+                ["/admin/stores", "stores"],
+              ] as const
+            ).map(([to, key]) => (
+              <NavLink
+                key={to}
+                component={Link}
+                to={to}
+                label={t(`menu.${key}`)}
+                active={location.pathname.startsWith(to)}
+              />
+            ))}
+          </NavLink>
+        )}
       </AppShell.Navbar>
 
       <AppShell.Main>

@@ -2,6 +2,9 @@ import { createBrowserRouter, Navigate } from "react-router";
 import { RequireAuth } from "./RequireAuth";
 import { Shell } from "./Shell";
 import { NotFound } from "./NotFound";
+import { prefetchAgeing } from "../features/receivables/prefetch";
+import { getToken } from "../lib/session";
+import { queryClient } from "./queryClient";
 
 /**
  * Routes. Pages are loaded lazily so the first download holds only the shell; each page's
@@ -40,6 +43,29 @@ export const router = createBrowserRouter([
             lazy: async () => ({
               Component: (await import("./customer-tabs")).CustomersRoute,
             }),
+          },
+          {
+            path: "receivables/:view?",
+            loader: ({ params }) => {
+              if (params.view === "ageing" && getToken()) prefetchAgeing(queryClient);
+              return null;
+            },
+            lazy: async () => ({
+              Component: (await import("../features/receivables")).ReceivablesPage,
+            }),
+          },
+          { path: "admin", element: <Navigate to="/admin/users" replace /> },
+          {
+            path: "admin/users",
+            lazy: async () => ({ Component: (await import("../features/admin")).UsersPage }),
+          },
+          {
+            path: "admin/api-clients",
+            lazy: async () => ({ Component: (await import("../features/admin")).ApiClientsPage }),
+          },
+          {
+            path: "admin/stores",
+            lazy: async () => ({ Component: (await import("../features/admin")).StoresPage }),
           },
           { path: "*", element: <NotFound /> },
         ],

@@ -20,6 +20,8 @@ export const NAMESPACES = [
   "purchases",
   "reports",
   "merge",
+  "receivables",
+  "admin",
 ] as const;
 const STORAGE_KEY = "custledger.language";
 
