@@ -1,7 +1,11 @@
 """Money: integer minor units (cents) inside, two-decimal strings at the API edge.
 
 A float never holds money. Input is a decimal string (``"1250.00"``, ``"12.5"``, ``"7"``) or a
-JSON integer; anything with more than two decimal places, an exponent, NaN or infinity is refused.
+JSON integer of reais (``7``: unambiguous); anything with more than two decimal places, an
+exponent, NaN or infinity, and any JSON number written with a point (``7.0``, ``12.5``: a float by
+the time it is parsed, which may already have lost digits) is refused. The request document says
+exactly that: a string with the pattern, or an integer within the range; responses always carry
+the string.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 # The largest amount accepted: far beyond any sale, far inside BIGINT.
 MAX_CENTS = 10**15 - 1
+# The largest JSON integer of reais (the pattern's 13 digits).
+MAX_UNITS = MAX_CENTS // 100
 _PATTERN = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$"
 _DECIMAL = re.compile(_PATTERN)
 
@@ -46,22 +52,27 @@ def format_money(cents: int) -> str:
     return f"{sign}{units}.{fraction:02d}"
 
 
-def _schema(description: str) -> dict[str, Any]:
-    return {
-        "type": "string",
-        "pattern": _PATTERN,
-        "examples": ["1250.00"],
-        "description": description,
+def _schemas(
+    pattern: str, minimum: int, description: str, example: str
+) -> tuple[WithJsonSchema, WithJsonSchema]:
+    """The request side (a decimal string, or a JSON integer of reais) and the response side
+    (always the string) of a money type."""
+    string = {"type": "string", "pattern": pattern}
+    integer = {
+        "type": "integer",
+        "minimum": minimum,
+        "maximum": MAX_UNITS,
+        "description": "Whole reais, written without a decimal point (`7`, never `7.0`).",
     }
-
-
-# Any money amount (a balance can be negative).
-Money = Annotated[
-    int,
-    BeforeValidator(parse_money),
-    PlainSerializer(format_money, return_type=str),
-    WithJsonSchema(_schema("Decimal string with two places; negative allowed.")),
-]
+    return (
+        WithJsonSchema(
+            {"anyOf": [string, integer], "examples": [example], "description": description},
+            mode="validation",
+        ),
+        WithJsonSchema(
+            {**string, "examples": [example], "description": description}, mode="serialization"
+        ),
+    )
 
 
 def _positive(cents: int) -> int:
@@ -76,31 +87,40 @@ def _non_negative(cents: int) -> int:
     return cents
 
 
+_POSITIVE = r"^(?=[0-9.]*[1-9])[0-9]{1,13}(\.[0-9]{1,2})?$"
+_NON_NEGATIVE = r"^[0-9]{1,13}(\.[0-9]{1,2})?$"
+_ANY_IN, _ANY_OUT = _schemas(
+    _PATTERN, -MAX_UNITS, "Decimal string with two places; negative allowed.", "1250.00"
+)
+# The lookahead asks for one non-zero digit: "0" and "0.00" are refused.
+_POSITIVE_IN, _POSITIVE_OUT = _schemas(
+    _POSITIVE, 1, "Decimal string with at most two places, greater than zero.", "1250.00"
+)
+_NON_NEGATIVE_IN, _NON_NEGATIVE_OUT = _schemas(
+    _NON_NEGATIVE, 0, "Decimal string with at most two places, zero or more.", "500.00"
+)
+
+# Any money amount (a balance can be negative).
+Money = Annotated[
+    int,
+    BeforeValidator(parse_money),
+    PlainSerializer(format_money, return_type=str),
+    _ANY_IN,
+    _ANY_OUT,
+]
+
 PositiveMoney = Annotated[
     int,
     BeforeValidator(lambda v: _positive(parse_money(v))),
     PlainSerializer(format_money, return_type=str),
-    WithJsonSchema(
-        {
-            "type": "string",
-            # The lookahead asks for one non-zero digit: "0" and "0.00" are refused.
-            "pattern": r"^(?=[0-9.]*[1-9])[0-9]{1,13}(\.[0-9]{1,2})?$",
-            "examples": ["1250.00"],
-            "description": "Decimal string with at most two places, greater than zero.",
-        }
-    ),
+    _POSITIVE_IN,
+    _POSITIVE_OUT,
 ]
 
 NonNegativeMoney = Annotated[
     int,
     BeforeValidator(lambda v: _non_negative(parse_money(v))),
     PlainSerializer(format_money, return_type=str),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": r"^[0-9]{1,13}(\.[0-9]{1,2})?$",
-            "examples": ["500.00"],
-            "description": "Decimal string with at most two places, zero or more.",
-        }
-    ),
+    _NON_NEGATIVE_IN,
+    _NON_NEGATIVE_OUT,
 ]
