@@ -1,11 +1,12 @@
 """Money: integer minor units (cents) inside, two-decimal strings at the API edge.
 
 A float never holds money. Input is a decimal string (``"1250.00"``, ``"12.5"``, ``"7"``) or a
-JSON integer of reais (``7``: unambiguous); anything with more than two decimal places, an
-exponent, NaN or infinity, and any JSON number written with a point (``7.0``, ``12.5``: a float by
-the time it is parsed, which may already have lost digits) is refused. The request document says
-exactly that: a string with the pattern, or an integer within the range; responses always carry
-the string.
+JSON integer of reais (``7``: unambiguous). JSON Schema cannot tell ``7.0`` from ``7`` (both are
+the integer 7 to it), so ``7.0`` is taken as 7 too; a JSON number with a fraction (``12.5``) is
+refused: it is a binary float by the time it is parsed, and ``0.29`` is not 0.29 there. Anything
+with more than two decimal places, an exponent, NaN or infinity is refused. The request document
+says exactly that (a string with the pattern, or an integer within the range); responses always
+carry the string.
 """
 
 from __future__ import annotations
@@ -29,6 +30,15 @@ def parse_money(value: Any) -> int:
         raise ValueError("money must be a decimal string such as '1250.00'")
     if isinstance(value, int):
         cents = value * 100
+    elif isinstance(value, float):
+        # Within the range every whole float is exact (2**53 is far above it), and a written
+        # fraction survives the parsing unless it is under a thousandth of a real.
+        if not value.is_integer() or abs(value) > MAX_UNITS:
+            raise ValueError(
+                "money must be a decimal string such as '12.50' (a JSON number only for "
+                "whole reais), never a fraction in a JSON number"
+            )
+        cents = int(value) * 100
     elif isinstance(value, str):
         text = value.strip()
         if not _DECIMAL.match(text):
@@ -40,7 +50,7 @@ def parse_money(value: Any) -> int:
         cents = int(units) * 100 + int((fraction + "00")[:2])
         cents = -cents if negative else cents
     else:
-        raise ValueError("money must be a decimal string such as '1250.00', never a float")
+        raise ValueError("money must be a decimal string such as '1250.00'")
     if abs(cents) > MAX_CENTS:
         raise ValueError("amount is out of range")
     return cents
@@ -62,7 +72,7 @@ def _schemas(
         "type": "integer",
         "minimum": minimum,
         "maximum": MAX_UNITS,
-        "description": "Whole reais, written without a decimal point (`7`, never `7.0`).",
+        "description": "Whole reais (`7` is 7.00). A fraction is written as a string.",
     }
     return (
         WithJsonSchema(
