@@ -46,6 +46,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from custledger.orders.schemas import MAX_ORDER_NUMBER
+
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "var" / "fuzz"
 BIN = Path(sys.executable).parent
@@ -308,7 +310,7 @@ def batch(draw: st.DrawFn) -> dict[str, Any]:
         cheques[-1] = dict(cheques[0])
     body: dict[str, Any] = {"cheques": cheques}
     if draw(st.booleans()):
-        body["order_number"] = draw(st.integers(1, 2**63 - 1))
+        body["order_number"] = draw(st.integers(1, MAX_ORDER_NUMBER))
     if draw(st.booleans()):
         body["due_date"] = draw(around_today(60))
     return body
