@@ -111,3 +111,21 @@ def test_a_field_the_document_offers_no_null_for_refuses_null(
     schema = model.model_json_schema()["properties"][name]
     assert "null" not in str(schema.get("anyOf", schema.get("type"))), schema
     assert model.model_validate({}).model_fields_set == set()
+
+
+@pytest.mark.parametrize("end", ["\x0b", "\x0c", "\x1c", "\x1f", "\x00"])
+async def test_a_control_character_at_either_end_is_refused_not_trimmed(client, owner, end):
+    """Trimming would take a vertical tab or a form feed off the end and store the rest; the
+    document refuses control characters anywhere in the text as sent."""
+    for text in (f"Ana{end}", f"{end}Ana", f" Ana {end} "):
+        r = await client.post(f"{API}/customers", json={"name": text}, headers=owner.headers)
+        assert r.status_code == 422, (repr(text), r.text)
+        assert r.json()["errors"][0]["message"] == "must not contain control characters"
+        r = await client.post(
+            f"{API}/users",
+            json={"username": "ana", "name": text, "password": "long enough", "role": "clerk"},
+            headers=owner.headers,
+        )
+        assert r.status_code == 422, (repr(text), r.text)
+    listed = await client.get(f"{API}/customers", headers=owner.headers)
+    assert listed.json()["items"] == []

@@ -134,8 +134,9 @@ class Input(BaseModel):
     """A request body: unknown or read-only fields are refused (no mass assignment), text is
     trimmed, and control characters (NUL included) never reach the database.
 
-    A text's ``maxLength`` counts the string as sent, before the trimming: the document's
-    ``maxLength`` is about the JSON string, so 21 spaces are not a 20-character tax id."""
+    A text's ``maxLength`` and its control characters are judged on the string as sent, before
+    the trimming: the document speaks of the JSON string, so 21 spaces are not a 20-character
+    tax id, and a name ending in a vertical tab is refused rather than trimmed."""
 
     model_config = ConfigDict(
         extra="forbid", str_strip_whitespace=True, json_schema_extra=input_json_schema
@@ -143,11 +144,16 @@ class Input(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _strict_dates_and_booleans(cls, value: Any, info: ValidationInfo) -> Any:
+    def _judged_as_sent(cls, value: Any, info: ValidationInfo) -> Any:
+        """Text (control characters, maxLength), booleans and dates as the client sent them."""
         field = cls.model_fields.get(info.field_name or "")
         if value is None or field is None:
             return value
         if isinstance(value, str):
+            # Judged on the text as sent: trimming would take a control character (a vertical
+            # tab, a form feed) off either end, and the document refuses it anywhere.
+            if has_control_characters(value):
+                raise ValueError("must not contain control characters")
             limit = text_max_length(field)
             if limit is not None and len(value) > limit:
                 raise PydanticCustomError(
@@ -167,9 +173,7 @@ class Input(BaseModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, str) and has_control_characters(value):
-            raise ValueError("must not contain control characters")
+    def _not_null(cls, value: Any, info: ValidationInfo) -> Any:
         if value is None:
             # Runs only for fields the body sets (defaults are not validated).
             field = cls.model_fields.get(info.field_name or "")
