@@ -34,6 +34,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from custledger.orders.schemas import MAX_ORDER_NUMBER
@@ -60,16 +62,37 @@ CHECKS_EXCLUDED = "positive_data_acceptance"
 PHASES = "examples,coverage,fuzzing,stateful"
 
 
+async def _patiently(work: Callable[[], Awaitable[None]]) -> None:
+    """The runner's own connections (not the server's) wait out a shared PostgreSQL at its
+    `max_connections` ("too many clients": other test runs come and go) for up to two
+    minutes, so a busy machine does not lose a principal's figures."""
+    for attempt in range(60):
+        try:
+            await work()
+            return
+        except DBAPIError as error:
+            if "too many clients" not in str(error) or attempt == 59:
+                raise
+            await asyncio.sleep(2)
+
+
 async def _admin(sql: str) -> None:
-    engine = create_async_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(sql))
-    finally:
-        await engine.dispose()
+    async def work() -> None:
+        engine = create_async_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(text(sql))
+        finally:
+            await engine.dispose()
+
+    await _patiently(work)
 
 
 async def restore_principals(url: str) -> None:
+    await _patiently(lambda: _restore_principals(url))
+
+
+async def _restore_principals(url: str) -> None:
     """The fuzzed owner may have demoted, moved or deactivated any principal (its own
     included): the four fuzzing principals get their role, store and access back."""
     from custledger.auth.roles import ROLE_PERMISSIONS, Role
