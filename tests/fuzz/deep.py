@@ -134,16 +134,23 @@ def free_port() -> int:
 
 
 def cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
-    done = subprocess.run(  # noqa: S603 - our own CLI
-        [str(BIN / "custledger"), *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    return done.stdout
+    """Our CLI; like the runner's own connections, it waits out "too many clients"."""
+    for attempt in range(60):
+        done = subprocess.run(  # noqa: S603 - our own CLI
+            [str(BIN / "custledger"), *args],
+            env=env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        if done.returncode == 0:
+            return done.stdout
+        if "too many clients" not in done.stderr or attempt == 59:
+            sys.stderr.write(done.stderr)
+            done.check_returncode()
+        time.sleep(2)
+    raise AssertionError("unreachable")
 
 
 def tokens(base: str, client: dict[str, str]) -> dict[str, str]:
