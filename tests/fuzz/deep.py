@@ -456,6 +456,8 @@ def main() -> None:
         # The budgets are tested in tests/operations; here they would only hide operations.
         CUSTLEDGER_RATE_LIMIT_PER_SECOND="1000000",
         CUSTLEDGER_RATE_LIMIT_BURST="1000000",
+        CUSTLEDGER_CLIENT_RATE_LIMIT_PER_SECOND="1000000",  # the tills' own budget
+        CUSTLEDGER_CLIENT_RATE_LIMIT_BURST="1000000",
         CUSTLEDGER_LOGIN_RATE_LIMIT_PER_SECOND="1000000",
         CUSTLEDGER_LOGIN_RATE_LIMIT_BURST="1000000",
     )
