@@ -53,6 +53,28 @@ async def test_required_fields_cannot_be_nulled(client, clerk, field):
     assert (await get(client, clerk, created["id"])).json()["version"] == 1
 
 
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": None}, "name"),
+        ({"active": None}, "active"),
+        ({"tax_id": " " * 21}, "tax_id"),  # over maxLength as sent, blank once trimmed
+        ({"city": " " * 101}, "city"),
+    ],
+)
+async def test_a_schema_violating_body_is_judged_before_a_stale_if_match(
+    client, clerk, body, field
+):
+    """The body first (422), then the version (412), and nothing changes."""
+    created = await create(client, clerk, name="Clara", city="Recife", tax_id=CPF)
+    r = await client.patch(
+        f"{BASE}/{created['id']}", json=body, headers=clerk.headers | {"If-Match": '"9"'}
+    )
+    assert r.status_code == 422, r.text
+    assert [e["field"] for e in r.json()["errors"]] == [field]
+    assert (await get(client, clerk, created["id"])).json() == created
+
+
 async def test_if_match_with_a_stale_version_is_412_and_changes_nothing(client, clerk, manager):
     created = await create(client, clerk, name="Clara")
     etag = (await get(client, clerk, created["id"])).headers["etag"]

@@ -34,6 +34,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
+
+from custledger.orders.schemas import MAX_ORDER_NUMBER
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "var" / "fuzz"
@@ -58,16 +62,37 @@ CHECKS_EXCLUDED = "positive_data_acceptance"
 PHASES = "examples,coverage,fuzzing,stateful"
 
 
+async def _patiently(work: Callable[[], Awaitable[None]]) -> None:
+    """The runner's own connections (not the server's) wait out a shared PostgreSQL at its
+    `max_connections` ("too many clients": other test runs come and go) for up to two
+    minutes, so a busy machine does not lose a principal's figures."""
+    for attempt in range(60):
+        try:
+            await work()
+            return
+        except DBAPIError as error:
+            if "too many clients" not in str(error) or attempt == 59:
+                raise
+            await asyncio.sleep(2)
+
+
 async def _admin(sql: str) -> None:
-    engine = create_async_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(sql))
-    finally:
-        await engine.dispose()
+    async def work() -> None:
+        engine = create_async_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(text(sql))
+        finally:
+            await engine.dispose()
+
+    await _patiently(work)
 
 
 async def restore_principals(url: str) -> None:
+    await _patiently(lambda: _restore_principals(url))
+
+
+async def _restore_principals(url: str) -> None:
     """The fuzzed owner may have demoted, moved or deactivated any principal (its own
     included): the four fuzzing principals get their role, store and access back."""
     from custledger.auth.roles import ROLE_PERMISSIONS, Role
@@ -109,16 +134,23 @@ def free_port() -> int:
 
 
 def cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
-    done = subprocess.run(  # noqa: S603 - our own CLI
-        [str(BIN / "custledger"), *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    return done.stdout
+    """Our CLI; like the runner's own connections, it waits out "too many clients"."""
+    for attempt in range(60):
+        done = subprocess.run(  # noqa: S603 - our own CLI
+            [str(BIN / "custledger"), *args],
+            env=env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        if done.returncode == 0:
+            return done.stdout
+        if "too many clients" not in done.stderr or attempt == 59:
+            sys.stderr.write(done.stderr)
+            done.check_returncode()
+        time.sleep(2)
+    raise AssertionError("unreachable")
 
 
 def tokens(base: str, client: dict[str, str]) -> dict[str, str]:
@@ -308,7 +340,7 @@ def batch(draw: st.DrawFn) -> dict[str, Any]:
         cheques[-1] = dict(cheques[0])
     body: dict[str, Any] = {"cheques": cheques}
     if draw(st.booleans()):
-        body["order_number"] = draw(st.integers(1, 2**63 - 1))
+        body["order_number"] = draw(st.integers(1, MAX_ORDER_NUMBER))
     if draw(st.booleans()):
         body["due_date"] = draw(around_today(60))
     return body
@@ -424,6 +456,8 @@ def main() -> None:
         # The budgets are tested in tests/operations; here they would only hide operations.
         CUSTLEDGER_RATE_LIMIT_PER_SECOND="1000000",
         CUSTLEDGER_RATE_LIMIT_BURST="1000000",
+        CUSTLEDGER_CLIENT_RATE_LIMIT_PER_SECOND="1000000",  # the tills' own budget
+        CUSTLEDGER_CLIENT_RATE_LIMIT_BURST="1000000",
         CUSTLEDGER_LOGIN_RATE_LIMIT_PER_SECOND="1000000",
         CUSTLEDGER_LOGIN_RATE_LIMIT_BURST="1000000",
     )

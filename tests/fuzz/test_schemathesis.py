@@ -115,6 +115,7 @@ BUSINESS_RULES = (
 BUSINESS_TYPES = (
     "idempotency-key-reused",  # a key generated twice for different bodies
     "precondition-failed",  # a well-formed `If-Match` naming another version (412)
+    "received-date-in-future",  # a received date after today: depends on the business clock
 )
 
 

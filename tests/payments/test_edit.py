@@ -96,6 +96,30 @@ async def test_required_fields_cannot_be_nulled(client, clerk, session, field):
     assert [e["field"] for e in r.json()["errors"]] == [field]
 
 
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"method": None}, "method"),
+        ({"amount": None}, "amount"),
+        ({"due_date": None}, "due_date"),
+        ({"cheque": {"bank": None}}, "cheque.bank"),
+        ({"details": " " * 2001}, "details"),  # over maxLength as sent, blank once trimmed
+    ],
+)
+async def test_a_schema_violating_body_is_judged_before_a_stale_if_match(
+    client, clerk, session, body, field
+):
+    """The body first (422), then the version (412): a client told "changed since you read
+    it" reloads and sends the same broken body again."""
+    customer_id = await make_customer(session)
+    payment = await paid(client, clerk, customer_id)
+    r = await patch(client, clerk, payment["id"], body, **{"If-Match": '"9"'})
+    assert r.status_code == 422, r.text
+    assert [e["field"] for e in r.json()["errors"]] == [field]
+    unchanged = await client.get(f"{API}/payments/{payment['id']}", headers=clerk.headers)
+    assert unchanged.json() == payment
+
+
 @pytest.mark.parametrize("body", [{"customer_id": 2}, {"recorded_by": 1}, {"amount": "0"}])
 async def test_patch_refuses_read_only_and_invalid_fields(client, clerk, session, body):
     customer_id = await make_customer(session)

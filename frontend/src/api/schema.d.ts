@@ -1110,7 +1110,7 @@ export interface components {
              * @description Decimal string with at most two places, greater than zero.
              * @example 1250.00
              */
-            amount: string;
+            amount: string | number;
             /**
              * Bank
              * @description Bank code.
@@ -1485,7 +1485,7 @@ export interface components {
              * Credit Limit
              * @description Maximum credit; null means no credit at all.
              */
-            credit_limit?: string | null;
+            credit_limit?: (string | number) | null;
             /**
              * Email
              * @description Stored in lower case.
@@ -1670,7 +1670,7 @@ export interface components {
              * Credit Limit
              * @description Maximum credit; null means no credit at all.
              */
-            credit_limit?: string | null;
+            credit_limit?: (string | number) | null;
             /**
              * Email
              * @description Stored in lower case.
@@ -1748,7 +1748,7 @@ export interface components {
              * Amount
              * @description Default: everything not yet delivered. Single and collected orders are delivered whole, in one delivery.
              */
-            amount?: string | null;
+            amount?: (string | number) | null;
             /**
              * Delivered On
              * @description Default: today. Never after today; before today needs `sales:manage`.
@@ -2112,7 +2112,7 @@ export interface components {
              * @description Decimal string with at most two places, zero or more.
              * @example 500.00
              */
-            total: string;
+            total: string | number;
         };
         /** OrderOut */
         OrderOut: {
@@ -2305,7 +2305,7 @@ export interface components {
              * @description Decimal string with at most two places, greater than zero.
              * @example 1250.00
              */
-            amount: string;
+            amount: string | number;
             /** @description Required for CHEQUE, refused for the other methods. */
             cheque?: components["schemas"]["ChequeIn"] | null;
             /** Details */
@@ -2386,7 +2386,7 @@ export interface components {
              * @description Decimal string with at most two places, greater than zero.
              * @example 1250.00
              */
-            amount?: string;
+            amount?: string | number;
             cheque?: components["schemas"]["ChequePatch"] | null;
             /** Details */
             details?: string | null;
@@ -2636,7 +2636,7 @@ export interface components {
              * @description Only with `delivery: partial`: what leaves the store now (at most the total). Default: nothing yet.
              * @example 40.00
              */
-            delivered_amount?: string | null;
+            delivered_amount?: (string | number) | null;
             /**
              * Delivery
              * @description `now`: the goods leave with the customer, delivered whole at once (order delivery type `collected`); `awaiting`: nothing delivered yet, to be collected or delivered later (`awaiting_collection`); `partial`: delivered in parts (`partial`), `delivered_amount` of it now.
@@ -2652,7 +2652,7 @@ export interface components {
              * @default 0
              * @example 0.00
              */
-            on_credit: string;
+            on_credit: string | number;
             /**
              * Payments
              * @description What the customer pays at the counter; may be empty for a sale wholly on credit.
@@ -2663,7 +2663,7 @@ export interface components {
              * @description Decimal string with at most two places, greater than zero.
              * @example 1250.00
              */
-            total: string;
+            total: string | number;
         };
         /** SaleCustomer */
         SaleCustomer: {
@@ -2712,7 +2712,7 @@ export interface components {
              * @description Decimal string with at most two places, greater than zero.
              * @example 1250.00
              */
-            amount: string;
+            amount: string | number;
             /** @description Required for CHEQUE, refused for the other methods. A cheque already recorded (same bank, branch, account and number) is a 409 `cheque-duplicate`. */
             cheque?: components["schemas"]["ChequeIn"] | null;
             /**

@@ -269,14 +269,6 @@ class CustomerPatch(_CustomerFields):
     blocked: bool | None = Field(default=None, json_schema_extra=not_null)
     production: bool | None = Field(default=None, json_schema_extra=not_null)
 
-    @field_validator("name", "active", "blocked", "production", mode="after")
-    @classmethod
-    def _not_cleared(cls, value: Any) -> Any:
-        # Runs only for fields the body sets (defaults are not validated).
-        if value is None:
-            raise ValueError("cannot be null")
-        return value
-
     def changes(self) -> dict[str, Any]:
         """The fields the body sets, with their new values."""
         return {field: getattr(self, field) for field in self.model_fields_set}

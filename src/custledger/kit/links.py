@@ -1,8 +1,10 @@
 """OpenAPI links: how the id a create answers feeds the operations on that record.
 
 They tell a client (and a stateful fuzzer) that the `id` of a created customer is the
-`customer_id` of its read, edit, delete, payments, orders and merge, and so on for payments and
-orders. Added to the generated document once, from one table, so routers stay as they are.
+`customer_id` of its read, edit, delete, payments, orders, sales and merge, and so on for payments
+and orders; a sale at the till answers its order, its payments and its customer, each feeding the
+operations on them. Added to the generated document once, from one table, so routers stay as
+they are.
 """
 
 from __future__ import annotations
@@ -26,6 +28,14 @@ _CUSTOMER_OPERATIONS = (
 )
 _PAYMENT_OPERATIONS = ("payments-get", "payments-update", "payments-delete")
 _ORDER_OPERATIONS = ("orders-get", "orders-deliver", "orders-cancel", "orders-consume")
+# What a sale changed about its customer: the record, the statement, payments, purchases.
+_SALE_CUSTOMER_OPERATIONS = (
+    "customers-get",
+    "statement-get",
+    "payments-list",
+    "customers-purchases",
+    "customers-report",
+)
 
 # (operationId, status) -> {link name: link object}
 LINKS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
@@ -42,6 +52,16 @@ LINKS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
         "customers-merge": {
             "operationId": "customers-merge",
             "requestBody": {"source_id": "$response.body#/id"},
+        },
+        # A sale at the till for the new customer, paid in cash and delivered now.
+        "sales-create": {
+            "operationId": "sales-create",
+            "requestBody": {
+                "customer_id": "$response.body#/id",
+                "total": "10.00",
+                "delivery": "now",
+                "payments": [{"method": "CASH", "amount": "10.00"}],
+            },
         },
         # A cash order for the new customer.
         "orders-create": {
@@ -79,6 +99,31 @@ LINKS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("orders-create", "201"): {
         operation: {"operationId": operation, "parameters": {"order_id": "$response.body#/id"}}
         for operation in _ORDER_OPERATIONS
+    },
+    # A sale: its order, its first payment (a sale wholly on credit has none: the link is then
+    # not followed) and its customer.
+    ("sales-create", "201"): {
+        **{
+            f"order-{operation}": {
+                "operationId": operation,
+                "parameters": {"order_id": "$response.body#/order/id"},
+            }
+            for operation in _ORDER_OPERATIONS
+        },
+        **{
+            f"payment-{operation}": {
+                "operationId": operation,
+                "parameters": {"payment_id": "$response.body#/payments/0/id"},
+            }
+            for operation in _PAYMENT_OPERATIONS
+        },
+        **{
+            f"customer-{operation}": {
+                "operationId": operation,
+                "parameters": {"customer_id": "$response.body#/customer/id"},
+            }
+            for operation in _SALE_CUSTOMER_OPERATIONS
+        },
     },
 }
 

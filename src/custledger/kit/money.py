@@ -1,7 +1,12 @@
 """Money: integer minor units (cents) inside, two-decimal strings at the API edge.
 
 A float never holds money. Input is a decimal string (``"1250.00"``, ``"12.5"``, ``"7"``) or a
-JSON integer; anything with more than two decimal places, an exponent, NaN or infinity is refused.
+JSON integer of reais (``7``: unambiguous). JSON Schema cannot tell ``7.0`` from ``7`` (both are
+the integer 7 to it), so ``7.0`` is taken as 7 too; a JSON number with a fraction (``12.5``) is
+refused: it is a binary float by the time it is parsed, and ``0.29`` is not 0.29 there. Anything
+with more than two decimal places, an exponent, NaN or infinity is refused. The request document
+says exactly that (a string with the pattern, or an integer within the range); responses always
+carry the string.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 # The largest amount accepted: far beyond any sale, far inside BIGINT.
 MAX_CENTS = 10**15 - 1
+# The largest JSON integer of reais (the pattern's 13 digits).
+MAX_UNITS = MAX_CENTS // 100
 _PATTERN = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$"
 _DECIMAL = re.compile(_PATTERN)
 
@@ -23,6 +30,15 @@ def parse_money(value: Any) -> int:
         raise ValueError("money must be a decimal string such as '1250.00'")
     if isinstance(value, int):
         cents = value * 100
+    elif isinstance(value, float):
+        # Within the range every whole float is exact (2**53 is far above it), and a written
+        # fraction survives the parsing unless it is under a thousandth of a real.
+        if not value.is_integer() or abs(value) > MAX_UNITS:
+            raise ValueError(
+                "money must be a decimal string such as '12.50' (a JSON number only for "
+                "whole reais), never a fraction in a JSON number"
+            )
+        cents = int(value) * 100
     elif isinstance(value, str):
         text = value.strip()
         if not _DECIMAL.match(text):
@@ -34,7 +50,7 @@ def parse_money(value: Any) -> int:
         cents = int(units) * 100 + int((fraction + "00")[:2])
         cents = -cents if negative else cents
     else:
-        raise ValueError("money must be a decimal string such as '1250.00', never a float")
+        raise ValueError("money must be a decimal string such as '1250.00'")
     if abs(cents) > MAX_CENTS:
         raise ValueError("amount is out of range")
     return cents
@@ -46,22 +62,27 @@ def format_money(cents: int) -> str:
     return f"{sign}{units}.{fraction:02d}"
 
 
-def _schema(description: str) -> dict[str, Any]:
-    return {
-        "type": "string",
-        "pattern": _PATTERN,
-        "examples": ["1250.00"],
-        "description": description,
+def _schemas(
+    pattern: str, minimum: int, description: str, example: str
+) -> tuple[WithJsonSchema, WithJsonSchema]:
+    """The request side (a decimal string, or a JSON integer of reais) and the response side
+    (always the string) of a money type."""
+    string = {"type": "string", "pattern": pattern}
+    integer = {
+        "type": "integer",
+        "minimum": minimum,
+        "maximum": MAX_UNITS,
+        "description": "Whole reais (`7` is 7.00). A fraction is written as a string.",
     }
-
-
-# Any money amount (a balance can be negative).
-Money = Annotated[
-    int,
-    BeforeValidator(parse_money),
-    PlainSerializer(format_money, return_type=str),
-    WithJsonSchema(_schema("Decimal string with two places; negative allowed.")),
-]
+    return (
+        WithJsonSchema(
+            {"anyOf": [string, integer], "examples": [example], "description": description},
+            mode="validation",
+        ),
+        WithJsonSchema(
+            {**string, "examples": [example], "description": description}, mode="serialization"
+        ),
+    )
 
 
 def _positive(cents: int) -> int:
@@ -76,31 +97,40 @@ def _non_negative(cents: int) -> int:
     return cents
 
 
+_POSITIVE = r"^(?=[0-9.]*[1-9])[0-9]{1,13}(\.[0-9]{1,2})?$"
+_NON_NEGATIVE = r"^[0-9]{1,13}(\.[0-9]{1,2})?$"
+_ANY_IN, _ANY_OUT = _schemas(
+    _PATTERN, -MAX_UNITS, "Decimal string with two places; negative allowed.", "1250.00"
+)
+# The lookahead asks for one non-zero digit: "0" and "0.00" are refused.
+_POSITIVE_IN, _POSITIVE_OUT = _schemas(
+    _POSITIVE, 1, "Decimal string with at most two places, greater than zero.", "1250.00"
+)
+_NON_NEGATIVE_IN, _NON_NEGATIVE_OUT = _schemas(
+    _NON_NEGATIVE, 0, "Decimal string with at most two places, zero or more.", "500.00"
+)
+
+# Any money amount (a balance can be negative).
+Money = Annotated[
+    int,
+    BeforeValidator(parse_money),
+    PlainSerializer(format_money, return_type=str),
+    _ANY_IN,
+    _ANY_OUT,
+]
+
 PositiveMoney = Annotated[
     int,
     BeforeValidator(lambda v: _positive(parse_money(v))),
     PlainSerializer(format_money, return_type=str),
-    WithJsonSchema(
-        {
-            "type": "string",
-            # The lookahead asks for one non-zero digit: "0" and "0.00" are refused.
-            "pattern": r"^(?=[0-9.]*[1-9])[0-9]{1,13}(\.[0-9]{1,2})?$",
-            "examples": ["1250.00"],
-            "description": "Decimal string with at most two places, greater than zero.",
-        }
-    ),
+    _POSITIVE_IN,
+    _POSITIVE_OUT,
 ]
 
 NonNegativeMoney = Annotated[
     int,
     BeforeValidator(lambda v: _non_negative(parse_money(v))),
     PlainSerializer(format_money, return_type=str),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": r"^[0-9]{1,13}(\.[0-9]{1,2})?$",
-            "examples": ["500.00"],
-            "description": "Decimal string with at most two places, zero or more.",
-        }
-    ),
+    _NON_NEGATIVE_IN,
+    _NON_NEGATIVE_OUT,
 ]

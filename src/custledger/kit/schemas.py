@@ -7,6 +7,7 @@ import types
 from datetime import date, datetime
 from typing import Annotated, Any, Union, get_args, get_origin
 
+from annotated_types import MaxLen
 from fastapi import Path
 from pydantic import (
     AfterValidator,
@@ -17,6 +18,8 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
 
 from custledger.kit.text import has_control_characters
 
@@ -82,9 +85,9 @@ def _annotated_as(annotation: Any, kind: type) -> bool:
 
 
 def not_null(schema: dict[str, Any]) -> None:
-    """``json_schema_extra`` of an optional field that refuses ``null`` (the service says so):
-    the document offers no ``null`` branch, while validation (and its messages) stay as they
-    are."""
+    """``json_schema_extra`` of an optional field that refuses ``null``: the document offers no
+    ``null`` branch, and ``Input`` refuses an explicit ``null`` while it validates the body, so
+    the refusal (422) comes before any judgement of the record (an ``If-Match`` 412, a 403)."""
     branches = schema.get("anyOf")
     if branches is None:
         return
@@ -96,9 +99,44 @@ def not_null(schema: dict[str, Any]) -> None:
         schema["anyOf"] = kept
 
 
+def _max_length(annotation: Any) -> int | None:
+    """The ``max_length`` of a string annotation (inside ``Annotated`` and unions), if any."""
+    if isinstance(annotation, FieldInfo):
+        return _max_length_of(annotation.metadata)
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        base, *extras = get_args(annotation)
+        own = _max_length_of(extras)
+        for extra in extras:
+            if isinstance(extra, FieldInfo) and own is None:
+                own = _max_length_of(extra.metadata)
+        return own if own is not None else _max_length(base)
+    if origin in (Union, types.UnionType):
+        found = [n for n in map(_max_length, get_args(annotation)) if n is not None]
+        return max(found) if found else None
+    return None
+
+
+def _max_length_of(metadata: Any) -> int | None:
+    for item in metadata:
+        if isinstance(item, MaxLen):
+            return int(item.max_length)
+    return None
+
+
+def text_max_length(field: FieldInfo) -> int | None:
+    """The ``max_length`` of a body field (on the field or inside its annotation), if any."""
+    own = _max_length_of(field.metadata)
+    return own if own is not None else _max_length(field.annotation)
+
+
 class Input(BaseModel):
     """A request body: unknown or read-only fields are refused (no mass assignment), text is
-    trimmed, and control characters (NUL included) never reach the database."""
+    trimmed, and control characters (NUL included) never reach the database.
+
+    A text's ``maxLength`` and its control characters are judged on the string as sent, before
+    the trimming: the document speaks of the JSON string, so 21 spaces are not a 20-character
+    tax id, and a name ending in a vertical tab is refused rather than trimmed."""
 
     model_config = ConfigDict(
         extra="forbid", str_strip_whitespace=True, json_schema_extra=input_json_schema
@@ -106,10 +144,23 @@ class Input(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _strict_dates_and_booleans(cls, value: Any, info: ValidationInfo) -> Any:
+    def _judged_as_sent(cls, value: Any, info: ValidationInfo) -> Any:
+        """Text (control characters, maxLength), booleans and dates as the client sent them."""
         field = cls.model_fields.get(info.field_name or "")
         if value is None or field is None:
             return value
+        if isinstance(value, str):
+            # Judged on the text as sent: trimming would take a control character (a vertical
+            # tab, a form feed) off either end, and the document refuses it anywhere.
+            if has_control_characters(value):
+                raise ValueError("must not contain control characters")
+            limit = text_max_length(field)
+            if limit is not None and len(value) > limit:
+                raise PydanticCustomError(
+                    "string_too_long",
+                    "String should have at most {max_length} characters",
+                    {"max_length": limit},
+                )
         if _annotated_as(field.annotation, bool):
             # JSON true or false only: lax parsing took 0, 1, "yes" and "off" as booleans,
             # which the document (type boolean) refuses.
@@ -122,9 +173,12 @@ class Input(BaseModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _no_control_characters(cls, value: Any) -> Any:
-        if isinstance(value, str) and has_control_characters(value):
-            raise ValueError("must not contain control characters")
+    def _not_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None:
+            # Runs only for fields the body sets (defaults are not validated).
+            field = cls.model_fields.get(info.field_name or "")
+            if field is not None and field.json_schema_extra is not_null:
+                raise ValueError("must not be null")
         return value
 
 

@@ -11,13 +11,17 @@ from custledger.customers.schemas import repeats_one_digit
 from custledger.kit.money import Money, PositiveMoney
 from custledger.kit.schemas import Input, Output, input_json_schema, not_null
 from custledger.kit.text import digits
+from custledger.orders.schemas import MAX_ORDER_NUMBER
 
 Method = Literal["CASH", "CHEQUE", "PIX", "BOLETO", "CARD", "TRANSFER"]
 StatusFilter = Literal["all", "received", "pending"]
 ChequeStatus = Literal["held", "deposited", "cleared", "returned"]
 
 # The POS's order number: any positive BIGINT (the order may predate this system).
-OrderNumber = Annotated[int, Field(ge=1, le=2**63 - 1, description="Order number, if any.")]
+# The bound of the orders' own numbers: below 2**53, so a JavaScript client never rounds one and
+# the document's bound (a JSON number, read as a float) is exact. It was 2**63 - 1, which the
+# document published as 2**63, and generated clients sent numbers the server refused.
+OrderNumber = Annotated[int, Field(ge=1, le=MAX_ORDER_NUMBER, description="Order number, if any.")]
 Details = Annotated[str, Field(max_length=2000)]
 
 # Any run of characters but digits and control characters.

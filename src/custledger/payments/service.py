@@ -512,19 +512,12 @@ def _cheque_of_batch_item(item: BatchCheque) -> ChequeIn:
     return ChequeIn.model_construct(**{name: getattr(item, name) for name in CHEQUE_FIELDS})
 
 
-def _required(body: PaymentPatch, name: str) -> None:
-    if name in body.model_fields_set and getattr(body, name) is None:
-        raise invalid(name, "must not be null")
-
-
 async def update_payment(
     session: AsyncSession, principal: Principal, locked: LockedPayment, body: PaymentPatch
 ) -> int:
     """Apply a partial change to a payment its editor may change (``locked``: judged under its
     customer's lock; a received date ``body`` sets passed the date rules); the balance follows
     the amount and received date. Returns the payment id."""
-    for name in ("method", "amount", "due_date"):
-        _required(body, name)
     customer, payment = locked.customer, locked.payment
     sent = body.model_fields_set
 
@@ -607,17 +600,8 @@ def _patched_cheque(
     if stored is not None:
         merged = {name: getattr(stored, name) for name in CHEQUE_FIELDS}
     if body.cheque is not None:
-        merged.update(
-            {k: v for k, v in body.cheque.model_dump(exclude_unset=True).items() if v is not None}
-        )
-        nulls = [
-            name for name in body.cheque.model_fields_set if getattr(body.cheque, name) is None
-        ]
-        if nulls:
-            raise Unprocessable(
-                "Cheque fields cannot be null.",
-                errors=[field_error(f"cheque.{name}", "must not be null") for name in nulls],
-            )
+        # `ChequePatch` refuses a null field: what is set is a value.
+        merged.update(body.cheque.model_dump(exclude_unset=True))
     missing = [name for name in CHEQUE_FIELDS if merged.get(name) is None]
     if missing:
         raise Unprocessable(

@@ -213,12 +213,21 @@ def age_receivables(
     return buckets
 
 
-def bucket_bounds(as_of: date) -> dict[str, tuple[date | None, date]]:
+def bucket_bounds(as_of: date) -> dict[str, tuple[date | None, date] | None]:
     """Per bucket, the (earliest, latest) delivery dates it holds as of ``as_of`` (earliest None
-    = unbounded): the SQL compares dates, which is portable, instead of subtracting them."""
-    bounds: dict[str, tuple[date | None, date]] = {}
+    = unbounded; the whole bucket None = empty, its dates before the first day of the calendar,
+    as when ``as_of`` is in year 1): the SQL compares dates, which is portable, instead of
+    subtracting them."""
+    bounds: dict[str, tuple[date | None, date] | None] = {}
     for name, youngest, oldest in BUCKETS:
-        latest = as_of - timedelta(days=youngest)
-        earliest = None if oldest is None else as_of - timedelta(days=oldest)
-        bounds[name] = (earliest, latest)
+        latest = days_before(as_of, youngest)
+        earliest = None if oldest is None else days_before(as_of, oldest)
+        bounds[name] = None if latest is None else (earliest, latest)
     return bounds
+
+
+def days_before(day: date, days: int) -> date | None:
+    """``day`` minus ``days``, or None when that is before ``date.min``."""
+    if (day - date.min).days < days:
+        return None
+    return day - timedelta(days=days)

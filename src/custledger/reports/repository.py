@@ -22,6 +22,7 @@ from sqlalchemy import (
     case,
     cast,
     exists,
+    false,
     func,
     select,
     tuple_,
@@ -235,10 +236,14 @@ def _open_items(
 
 def _bucket_columns(open_items: Subquery, as_of: date) -> list[Any]:
     columns: list[Any] = []
-    for name, (earliest, latest) in bucket_bounds(as_of).items():
-        within = open_items.c.delivered_on <= latest
-        if earliest is not None:
-            within = and_(within, open_items.c.delivered_on >= earliest)
+    for name, bounds in bucket_bounds(as_of).items():
+        if bounds is None:  # a bucket of dates before the calendar's first day: empty
+            within: Any = false()
+        else:
+            earliest, latest = bounds
+            within = open_items.c.delivered_on <= latest
+            if earliest is not None:
+                within = and_(within, open_items.c.delivered_on >= earliest)
         columns.append(
             func.coalesce(func.sum(case((within, open_items.c.unpaid), else_=0)), 0).label(name)
         )

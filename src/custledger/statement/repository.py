@@ -445,6 +445,10 @@ def _sums_query(key_rank: int | None, upper: bool = False) -> Prepared:
 
 
 def next_month_start(day: date) -> date:
+    """The first day of the next month; for December 9999 (a `from` or `to` at the end of the
+    calendar) the last day there is: no entry is ever dated after today."""
+    if day.year == date.max.year and day.month == 12:
+        return date.max
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
