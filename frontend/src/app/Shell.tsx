@@ -13,7 +13,7 @@ import { useDisclosure, useHotkeys } from "@mantine/hooks";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation, useNavigate } from "react-router";
 import { chooseLanguage, currentLanguage, type Language } from "../lib/i18n";
-import { useMe } from "../lib/me";
+import { can, useMe } from "../lib/me";
 import { OfflineBanner } from "./OfflineBanner";
 import { logout } from "./session-actions";
 import { CUSTOMER_SEARCH_SELECTOR, focusWhenPresent } from "./shortcuts";
@@ -103,6 +103,14 @@ export function Shell() {
             active={location.pathname.startsWith("/customers")}
           />
         </NavLink>
+        {can(me, "payments:read") && (
+          <NavLink
+            component={Link}
+            to="/cheques"
+            label={t("menu.cheques")}
+            active={location.pathname.startsWith("/cheques")}
+          />
+        )}
       </AppShell.Navbar>
 
       <AppShell.Main>

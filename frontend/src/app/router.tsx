@@ -41,6 +41,12 @@ export const router = createBrowserRouter([
               Component: (await import("./customer-tabs")).CustomersRoute,
             }),
           },
+          {
+            path: "cheques",
+            lazy: async () => ({
+              Component: (await import("../features/cheques")).ChequesPage,
+            }),
+          },
           { path: "*", element: <NotFound /> },
         ],
       },

@@ -20,6 +20,7 @@ export const NAMESPACES = [
   "purchases",
   "reports",
   "merge",
+  "cheques",
 ] as const;
 const STORAGE_KEY = "custledger.language";
 
