@@ -30,7 +30,8 @@ export function ChequeStatusBadge({ cheque }: { cheque: Cheque }) {
         aria-label={`${t(`status.${cheque.status}`)}, ${when}`}
         data-testid="cheque-status"
         data-status={cheque.status}
-        style={{ textTransform: "none" }}
+        // The word is the cue: never cut to "Em cai…" by a narrow column.
+        styles={{ root: { textTransform: "none", flexShrink: 0 }, label: { overflow: "visible" } }}
       >
         {t(`status.${cheque.status}`)}
       </Badge>

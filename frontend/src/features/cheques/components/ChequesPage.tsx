@@ -186,6 +186,7 @@ function ChequesScreen(props: ScreenProps) {
           valueFormat={DATE_FORMAT(locale)}
           locale={locale.startsWith("pt") ? "pt-br" : "en"}
           clearable
+          clearButtonProps={{ "aria-label": t("filters.clearBy") }}
           disabled={filters.returnedThisMonth}
           w={150}
           popoverProps={{ withinPortal: true }}
@@ -273,7 +274,7 @@ function ChequesScreen(props: ScreenProps) {
           {t("empty")}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={900}>
+        <Table.ScrollContainer minWidth={1080}>
           <Table
             striped
             highlightOnHover
@@ -362,7 +363,7 @@ function ChequesScreen(props: ScreenProps) {
                     <Table.Td ta="right">
                       <MoneyText value={item.amount} size="sm" />
                     </Table.Td>
-                    <Table.Td onClick={(e) => e.stopPropagation()}>
+                    <Table.Td onClick={(e) => e.stopPropagation()} style={{ whiteSpace: "nowrap" }}>
                       <ChequeStatusBadge cheque={item.cheque} />
                     </Table.Td>
                     <Table.Td style={{ whiteSpace: "nowrap" }}>

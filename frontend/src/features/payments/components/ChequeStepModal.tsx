@@ -109,7 +109,7 @@ export function ChequeStepModal({ payment, step, today, onClose }: ChequeStepMod
             label={t(`cheque.date.${step}`)}
             value={on}
             onChange={setOn}
-            required
+            withAsterisk
             minDate={earliest ?? undefined}
             maxDate={today}
             data-autofocus
@@ -118,7 +118,7 @@ export function ChequeStepModal({ payment, step, today, onClose }: ChequeStepMod
           <Textarea
             label={t(step === "return" ? "cheque.reasonReturn" : "cheque.reason")}
             description={step === "return" ? t("cheque.reasonHint") : undefined}
-            required={step === "return"}
+            withAsterisk={step === "return"}
             value={reason}
             maxLength={500}
             autosize

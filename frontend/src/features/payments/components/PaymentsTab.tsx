@@ -204,8 +204,8 @@ export function PaymentsTab({ customer }: PaymentsTabProps) {
                             <Button
                               key={step}
                               size="compact-xs"
-                              variant={step === "return" ? "outline" : "light"}
-                              color={step === "return" ? "red.9" : "blue.9"}
+                              variant={step === "return" ? "outline" : "default"}
+                              color={step === "return" ? "red.9" : undefined}
                               aria-label={t(`cheque.actionOne.${step}`, {
                                 number: p.cheque?.cheque_number ?? "",
                               })}
