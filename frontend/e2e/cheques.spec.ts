@@ -89,6 +89,7 @@ async function dialogShot(page: Page, name: string): Promise<void> {
   await page.waitForFunction(() =>
     document.getAnimations().every((a) => a.playState !== "running"),
   );
+  await page.waitForTimeout(300); // the modal's fade-in is a transition, not an animation
   await page.screenshot({ path: `test-results/screens/${name}.png` });
 }
 
@@ -271,6 +272,7 @@ test("several held cheques deposited in one go; a refused one is named and the o
   const by = page.getByLabel("Bom para até");
   await by.fill("03/02/2001");
   await by.press("Tab");
+  await expect(by).toHaveValue("03/02/2001");
   const rows = page.getByTestId("cheque-row");
   await expect(rows).toHaveCount(3);
   const ids = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.paymentId)));

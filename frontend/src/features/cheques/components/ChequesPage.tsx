@@ -31,6 +31,7 @@ import { invalidateCustomerMoney } from "../../../lib/ledger-keys";
 import { useMe } from "../../../lib/me";
 import { addMoney, formatMoney } from "../../../lib/money";
 import { problemOf, type ApiProblem } from "../../../lib/problem";
+import { dateFormat, parseTypedDate } from "../../../lib/typed-date";
 import {
   depositMany,
   useChequeList,
@@ -40,7 +41,6 @@ import {
 } from "../api";
 import { listQuery, type ChequeFilters } from "../filters";
 
-const DATE_FORMAT = (locale: string) => (locale.startsWith("en") ? "MM/DD/YYYY" : "DD/MM/YYYY");
 /** `Date` ↔ `YYYY-MM-DD`: the date inputs of Mantine 9 speak strings already. */
 const day = (value: string | null) => value ?? "";
 
@@ -183,7 +183,8 @@ function ChequesScreen(props: ScreenProps) {
           title={t("filters.byHint")}
           value={filters.by || null}
           onChange={(v) => change({ by: day(v) })}
-          valueFormat={DATE_FORMAT(locale)}
+          valueFormat={dateFormat(locale)}
+          dateParser={(text) => parseTypedDate(text, locale)}
           locale={locale.startsWith("pt") ? "pt-br" : "en"}
           clearable
           clearButtonProps={{ "aria-label": t("filters.clearBy") }}
@@ -274,7 +275,7 @@ function ChequesScreen(props: ScreenProps) {
           {t("empty")}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={1080}>
+        <Table.ScrollContainer minWidth={980}>
           <Table
             striped
             highlightOnHover
@@ -423,7 +424,8 @@ function ChequesScreen(props: ScreenProps) {
               label={t("depositOn")}
               value={depositOn || null}
               onChange={(v) => setDepositOn(day(v))}
-              valueFormat={DATE_FORMAT(locale)}
+              valueFormat={dateFormat(locale)}
+              dateParser={(text) => parseTypedDate(text, locale)}
               locale={locale.startsWith("pt") ? "pt-br" : "en"}
               minDate={earliest}
               maxDate={today}
