@@ -201,7 +201,10 @@ test("the manager returns a deposited cheque: the balance drops, the statement s
   await shot(page, "cheques-payments-tab-returned");
 
   await page.getByRole("tab", { name: /Saldo/ }).click();
-  await expect(page.getByText("Cheque devolvido").first()).toBeVisible();
+  const returnedRow = page.locator("[data-testid=statement-row][data-type=returned_cheque]");
+  await expect(returnedRow).toHaveCount(1);
+  await expect(returnedRow).toContainText("Cheque devolvido");
+  await expect(returnedRow).toContainText("250,00");
   await shot(page, "cheques-balance-returned-row");
 });
 
