@@ -66,7 +66,7 @@ export function ChequeStepModal({ payment, step, today, onClose }: ChequeStepMod
       done();
       notifications.show({
         color: "green",
-        message: t(`cheque.done.${step}`, { number: cheque.cheque_number }),
+        message: t(`chequeStep.done.${step}`, { number: cheque.cheque_number }),
       });
       onClose();
     } catch (error) {
@@ -86,7 +86,7 @@ export function ChequeStepModal({ payment, step, today, onClose }: ChequeStepMod
     <Modal
       opened
       onClose={onClose}
-      title={t(`cheque.title.${step}`, { number: cheque.cheque_number })}
+      title={t(`chequeStep.title.${step}`, { number: cheque.cheque_number })}
       closeButtonProps={{ "aria-label": t("common:close") }}
       centered
     >
@@ -98,7 +98,7 @@ export function ChequeStepModal({ payment, step, today, onClose }: ChequeStepMod
       >
         <Stack gap="sm">
           <Text size="sm">
-            {t("cheque.summary", {
+            {t("chequeStep.summary", {
               issuer: cheque.issuer_name,
               bank: cheque.bank,
               predated: formatDate(cheque.predated_to, i18n.language),
@@ -106,7 +106,7 @@ export function ChequeStepModal({ payment, step, today, onClose }: ChequeStepMod
             <MoneyText value={payment.amount} size="sm" fw={600} />
           </Text>
           <DateField
-            label={t(`cheque.date.${step}`)}
+            label={t(`chequeStep.date.${step}`)}
             value={on}
             onChange={setOn}
             withAsterisk
@@ -116,8 +116,8 @@ export function ChequeStepModal({ payment, step, today, onClose }: ChequeStepMod
             error={problem?.fieldErrors.on}
           />
           <Textarea
-            label={t(step === "return" ? "cheque.reasonReturn" : "cheque.reason")}
-            description={step === "return" ? t("cheque.reasonHint") : undefined}
+            label={t(step === "return" ? "chequeStep.reasonReturn" : "chequeStep.reason")}
+            description={step === "return" ? t("chequeStep.reasonHint") : undefined}
             withAsterisk={step === "return"}
             value={reason}
             maxLength={500}
@@ -127,12 +127,13 @@ export function ChequeStepModal({ payment, step, today, onClose }: ChequeStepMod
               setReason(e.currentTarget.value);
               setReasonMissing(false);
             }}
-            error={reasonMissing ? t("cheque.reasonRequired") : problem?.fieldErrors.reason}
+            error={reasonMissing ? t("chequeStep.reasonRequired") : problem?.fieldErrors.reason}
           />
           {step === "return" && (
             <Alert color="orange" variant="light" data-testid="return-warning">
               <Text size="sm" c="dark.8">
-                {t("cheque.returnWarning")} <MoneyText value={payment.amount} size="sm" fw={700} />
+                {t("chequeStep.returnWarning")}{" "}
+                <MoneyText value={payment.amount} size="sm" fw={700} />
               </Text>
             </Alert>
           )}
@@ -146,7 +147,7 @@ export function ChequeStepModal({ payment, step, today, onClose }: ChequeStepMod
               {t("cancel")}
             </Button>
             <Button type="submit" loading={sending} color={step === "return" ? "red.9" : undefined}>
-              {t(`cheque.confirm.${step}`)}
+              {t(`chequeStep.confirm.${step}`)}
             </Button>
           </Group>
         </Stack>

@@ -206,7 +206,7 @@ export function PaymentsTab({ customer }: PaymentsTabProps) {
                               size="compact-xs"
                               variant={step === "return" ? "outline" : "default"}
                               color={step === "return" ? "red.9" : undefined}
-                              aria-label={t(`cheque.actionOne.${step}`, {
+                              aria-label={t(`chequeStep.actionOne.${step}`, {
                                 number: p.cheque?.cheque_number ?? "",
                               })}
                               onClick={() =>
@@ -214,7 +214,7 @@ export function PaymentsTab({ customer }: PaymentsTabProps) {
                                 setStepping({ payment: { ...p, cheque: p.cheque }, step })
                               }
                             >
-                              {t(`cheque.action.${step}`)}
+                              {t(`chequeStep.action.${step}`)}
                             </Button>
                           ))}
                         </Group>
