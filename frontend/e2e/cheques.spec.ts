@@ -58,13 +58,14 @@ async function chequePayment(
   amount: string,
   predated: string,
   today: string,
+  received: string | null = today,
 ): Promise<Payment> {
   serial += 1;
   const response = await call(request, "POST", `/api/v1/customers/${customerId}/payments`, OWNER, {
     method: "CHEQUE",
     amount,
     due_date: today,
-    received_on: today,
+    received_on: received,
     cheque: {
       predated_to: predated,
       issuer_tax_id: "529.982.247-25",
@@ -170,7 +171,15 @@ test("the manager returns a deposited cheque: the balance drops, the statement s
   const number = p.cheque.cheque_number;
   expect((await call(request, "POST", `/api/v1/cheques/${p.id}/deposit`)).status()).toBe(200);
 
+  // A pending cheque deposited: it never counted in the balance, so it cannot be returned.
+  const pending = await chequePayment(request, c.id, "40.00", today, today, null);
+  expect((await call(request, "POST", `/api/v1/cheques/${pending.id}/deposit`)).status()).toBe(200);
+
   await loginAt(page, `/customers/${c.id}/payments`, MANAGER);
+  const pendingRow = row(page, pending.id);
+  await expect(pendingRow.getByTestId("cheque-status")).toHaveText("Depositado");
+  await expect(pendingRow.getByRole("button", { name: /compensado/ })).toBeVisible();
+  await expect(pendingRow.getByRole("button", { name: /^Devolver/ })).toHaveCount(0);
   const r = row(page, p.id);
   await expect(page.getByTestId("header-balance")).toHaveText("R$ 250,00");
   await expect(r.getByTestId("cheque-status")).toHaveText("Depositado");

@@ -28,6 +28,10 @@ describe("the steps a status and a user allow (the transition table)", () => {
     expect(chequeActions("deposited", manager)).toEqual(["clear", "return"]);
     expect(chequeActions("deposited", owner)).toEqual(["clear", "return"]);
   });
+  it("never offers the return of a pending cheque (not received: nothing to debit)", () => {
+    expect(chequeActions("deposited", manager, false)).toEqual(["clear"]);
+    expect(chequeActions("held", manager, false)).toEqual(["deposit"]);
+  });
   it("offers nothing on a cleared or returned cheque, whoever asks", () => {
     for (const me of [clerk, manager, owner]) {
       expect(chequeActions("cleared", me)).toEqual([]);

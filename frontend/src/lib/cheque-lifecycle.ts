@@ -35,12 +35,19 @@ const PERMISSION: Record<ChequeStep, string> = {
   return: "sales:manage",
 };
 
-/** The steps this user may take on a cheque in this status, in the order they are offered. */
+/**
+ * The steps this user may take on a cheque in this status, in the order they are offered. A
+ * pending cheque (its payment not received) is never offered the return: it never counted in
+ * the balance, so there is nothing to debit (the server's `cheque-not-received`).
+ */
 export function chequeActions(
   status: ChequeStatus,
   me: Pick<Me, "permissions"> | undefined,
+  received = true,
 ): ChequeStep[] {
-  return NEXT[status].filter((step) => can(me, PERMISSION[step]));
+  return NEXT[status].filter(
+    (step) => can(me, PERMISSION[step]) && (step !== "return" || received),
+  );
 }
 
 /** Once the bank has the paper, the payment can no longer be edited or deleted. */

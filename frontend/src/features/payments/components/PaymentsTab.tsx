@@ -200,23 +200,25 @@ export function PaymentsTab({ customer }: PaymentsTabProps) {
                       {p.cheque && (
                         <Group gap={6} wrap="nowrap">
                           <ChequeStatusBadge cheque={p.cheque} />
-                          {chequeActions(p.cheque.status, me).map((step) => (
-                            <Button
-                              key={step}
-                              size="compact-xs"
-                              variant={step === "return" ? "outline" : "default"}
-                              color={step === "return" ? "red.9" : undefined}
-                              aria-label={t(`chequeStep.actionOne.${step}`, {
-                                number: p.cheque?.cheque_number ?? "",
-                              })}
-                              onClick={() =>
-                                p.cheque &&
-                                setStepping({ payment: { ...p, cheque: p.cheque }, step })
-                              }
-                            >
-                              {t(`chequeStep.action.${step}`)}
-                            </Button>
-                          ))}
+                          {chequeActions(p.cheque.status, me, p.received_on !== null).map(
+                            (step) => (
+                              <Button
+                                key={step}
+                                size="compact-xs"
+                                variant={step === "return" ? "outline" : "default"}
+                                color={step === "return" ? "red.9" : undefined}
+                                aria-label={t(`chequeStep.actionOne.${step}`, {
+                                  number: p.cheque?.cheque_number ?? "",
+                                })}
+                                onClick={() =>
+                                  p.cheque &&
+                                  setStepping({ payment: { ...p, cheque: p.cheque }, step })
+                                }
+                              >
+                                {t(`chequeStep.action.${step}`)}
+                              </Button>
+                            ),
+                          )}
                         </Group>
                       )}
                     </Table.Td>
