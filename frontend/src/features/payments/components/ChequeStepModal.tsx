@@ -112,13 +112,15 @@ export function ChequeStepModal({ payment, step, today, onClose }: ChequeStepMod
             withAsterisk
             minDate={earliest ?? undefined}
             maxDate={today}
-            data-autofocus
             error={problem?.fieldErrors.on}
           />
           <Textarea
             label={t(step === "return" ? "chequeStep.reasonReturn" : "chequeStep.reason")}
             description={step === "return" ? t("chequeStep.reasonHint") : undefined}
             withAsterisk={step === "return"}
+            // A return starts at its reason; a deposit or clearing is confirmed with Enter
+            // (focusing the date would open its calendar over the dialog).
+            data-autofocus={step === "return" ? true : undefined}
             value={reason}
             maxLength={500}
             autosize
@@ -146,7 +148,12 @@ export function ChequeStepModal({ payment, step, today, onClose }: ChequeStepMod
             <Button variant="default" onClick={onClose}>
               {t("cancel")}
             </Button>
-            <Button type="submit" loading={sending} color={step === "return" ? "red.9" : undefined}>
+            <Button
+              type="submit"
+              loading={sending}
+              color={step === "return" ? "red.9" : undefined}
+              data-autofocus={step === "return" ? undefined : true}
+            >
               {t(`chequeStep.confirm.${step}`)}
             </Button>
           </Group>
