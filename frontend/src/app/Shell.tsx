@@ -112,6 +112,14 @@ export function Shell() {
               label={t("menu.receivables")}
               active={location.pathname.startsWith("/receivables")}
             />
+            {can(me, "payments:read") && (
+              <NavLink
+                component={Link}
+                to="/cheques"
+                label={t("menu.cheques")}
+                active={location.pathname.startsWith("/cheques")}
+              />
+            )}
           </NavLink>
         )}
         {can(me, "owner") && (

@@ -67,6 +67,12 @@ export const router = createBrowserRouter([
             path: "admin/stores",
             lazy: async () => ({ Component: (await import("../features/admin")).StoresPage }),
           },
+          {
+            path: "cheques",
+            lazy: async () => ({
+              Component: (await import("../features/cheques")).ChequesPage,
+            }),
+          },
           { path: "*", element: <NotFound /> },
         ],
       },

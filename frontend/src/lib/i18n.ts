@@ -22,6 +22,7 @@ export const NAMESPACES = [
   "merge",
   "receivables",
   "admin",
+  "cheques",
 ] as const;
 const STORAGE_KEY = "custledger.language";
 

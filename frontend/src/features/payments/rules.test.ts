@@ -9,9 +9,14 @@ const manager = {
   today: TODAY,
 } as never;
 const reader = { id: 9, permissions: ["payments:read"], today: TODAY } as never;
-const by = (id: number, received_on: string | null) => ({
+const by = (
+  id: number,
+  received_on: string | null,
+  status: "held" | "deposited" | "cleared" | "returned" | null = null,
+) => ({
   recorded_by: { id, name: "x" },
   received_on,
+  cheque: status === null ? null : ({ status } as never),
 });
 
 describe("who may edit or delete a payment (rule 3)", () => {
@@ -29,6 +34,15 @@ describe("who may edit or delete a payment (rule 3)", () => {
   it("lets sales:manage change anyone's payment of any date", () => {
     expect(mayChange(by(7, "2025-01-01"), manager)).toBe(true);
     expect(mayChange(by(1, null), manager)).toBe(true);
+  });
+  it("allows a held cheque's payment as any other payment", () => {
+    expect(mayChange(by(7, TODAY, "held"), clerk)).toBe(true);
+  });
+  it("refuses everyone, manager included, once the cheque left the drawer", () => {
+    for (const status of ["deposited", "cleared", "returned"] as const) {
+      expect(mayChange(by(7, TODAY, status), clerk)).toBe(false);
+      expect(mayChange(by(7, TODAY, status), manager)).toBe(false);
+    }
   });
   it("offers nothing without payments:write or before /auth/me answered", () => {
     expect(mayChange(by(9, TODAY), reader)).toBe(false);

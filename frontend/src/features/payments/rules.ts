@@ -1,3 +1,4 @@
+import { chequeLeftDrawer } from "../../lib/cheque-lifecycle";
 import type { Me } from "../../lib/me";
 import { can } from "../../lib/me";
 import type { Payment } from "./api";
@@ -13,12 +14,16 @@ export function isPrivileged(me: Pick<Me, "permissions"> | undefined): boolean {
   return can(me, "sales:manage");
 }
 
-/** Rule 3: who may edit or delete this payment (own, received today, later, or pending). */
+/**
+ * Rule 3: who may edit or delete this payment (own, received today, later, or pending); and
+ * never once its cheque left the drawer (deposited, cleared or returned: the bank has it).
+ */
 export function mayChange(
-  payment: Pick<Payment, "recorded_by" | "received_on">,
+  payment: Pick<Payment, "recorded_by" | "received_on" | "cheque">,
   me: Pick<Me, "id" | "permissions" | "today"> | undefined,
 ): boolean {
   if (!me || !can(me, "payments:write")) return false;
+  if (chequeLeftDrawer(payment.cheque)) return false;
   if (isPrivileged(me)) return true;
   if (payment.recorded_by.id !== me.id) return false;
   return payment.received_on === null || payment.received_on >= me.today;

@@ -19,13 +19,16 @@ import { notifications } from "@mantine/notifications";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { ChequeStatusBadge } from "../../../components/ChequeStatusBadge";
 import { MoneyText } from "../../../components/MoneyText";
+import { chequeActions, type ChequeStep } from "../../../lib/cheque-lifecycle";
 import { formatDate } from "../../../lib/dates";
 import { invalidateCustomerMoney } from "../../../lib/ledger-keys";
 import { can, useMe } from "../../../lib/me";
 import { problemOf, type ApiProblem } from "../../../lib/problem";
 import { deletePayment, usePayments, type Payment, type PaymentStatusFilter } from "../api";
 import { dueTone, mayChange, type DueTone } from "../rules";
+import { ChequeStepModal } from "./ChequeStepModal";
 import { BinIcon, PencilIcon } from "./icons";
 import { PaymentModal } from "./PaymentModal";
 import { paymentProblemText } from "./problem-text";
@@ -44,6 +47,7 @@ const TONE_COLOUR: Record<DueTone, string> = {
 };
 
 type Editing = { payment: Payment | null; readOnly: boolean } | null;
+type Stepping = { payment: Payment & { cheque: NonNullable<Payment["cheque"]> }; step: ChequeStep };
 
 /**
  * The Payments tab: the customer's receivables, newest first, 20 at a time, filtered by
@@ -60,6 +64,7 @@ export function PaymentsTab({ customer }: PaymentsTabProps) {
   const [deleting, setDeleting] = useState<Payment | null>(null);
   const [deleteProblem, setDeleteProblem] = useState<ApiProblem | null>(null);
   const [removing, setRemoving] = useState(false);
+  const [stepping, setStepping] = useState<Stepping | null>(null);
   const writer = can(me, "payments:write");
   const today = me?.today ?? "";
 
@@ -112,7 +117,7 @@ export function PaymentsTab({ customer }: PaymentsTabProps) {
           {t(`empty.${status}`)}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={620}>
+        <Table.ScrollContainer minWidth={760}>
           <Table
             striped
             highlightOnHover
@@ -132,6 +137,7 @@ export function PaymentsTab({ customer }: PaymentsTabProps) {
                 <Table.Th>{t("columns.order")}</Table.Th>
                 <Table.Th>{t("columns.user")}</Table.Th>
                 <Table.Th>{t("columns.method")}</Table.Th>
+                <Table.Th>{t("columns.cheque")}</Table.Th>
                 <Table.Th ta="right">{t("columns.amount")}</Table.Th>
                 <Table.Th>{t("columns.due")}</Table.Th>
                 <Table.Th>{t("columns.received")}</Table.Th>
@@ -188,6 +194,32 @@ export function PaymentsTab({ customer }: PaymentsTabProps) {
                         </Anchor>
                       ) : (
                         t(`methods.${p.method}`)
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      {p.cheque && (
+                        <Group gap={6} wrap="nowrap">
+                          <ChequeStatusBadge cheque={p.cheque} />
+                          {chequeActions(p.cheque.status, me, p.received_on !== null).map(
+                            (step) => (
+                              <Button
+                                key={step}
+                                size="compact-xs"
+                                variant={step === "return" ? "outline" : "default"}
+                                color={step === "return" ? "red.9" : undefined}
+                                aria-label={t(`chequeStep.actionOne.${step}`, {
+                                  number: p.cheque?.cheque_number ?? "",
+                                })}
+                                onClick={() =>
+                                  p.cheque &&
+                                  setStepping({ payment: { ...p, cheque: p.cheque }, step })
+                                }
+                              >
+                                {t(`chequeStep.action.${step}`)}
+                              </Button>
+                            ),
+                          )}
+                        </Group>
                       )}
                     </Table.Td>
                     <Table.Td ta="right">
@@ -253,6 +285,15 @@ export function PaymentsTab({ customer }: PaymentsTabProps) {
           payment={editing.payment}
           readOnly={editing.readOnly}
           onClose={() => setEditing(null)}
+        />
+      )}
+
+      {stepping && (
+        <ChequeStepModal
+          payment={stepping.payment}
+          step={stepping.step}
+          today={today}
+          onClose={() => setStepping(null)}
         />
       )}
 

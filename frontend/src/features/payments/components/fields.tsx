@@ -4,7 +4,7 @@ import "dayjs/locale/pt-br";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { formatMoneyInput, parseMoneyInput } from "../../../lib/money-input";
-import { dateFormat, parseTypedDate } from "../dates";
+import { dateFormat, parseTypedDate } from "../../../lib/typed-date";
 
 export interface DateFieldProps extends Omit<DateInputProps, "value" | "onChange"> {
   /** `YYYY-MM-DD` or "" for none. */

@@ -12,6 +12,12 @@ const KNOWN = [
   "idempotency-key-reused",
   "idempotency-key-in-flight",
   "quick-sale-customer",
+  "cheque-status-conflict",
+  "cheque-date-too-early",
+  "cheque-date-in-future",
+  "cheque-not-received",
+  "cheque-not-held",
+  "not-a-cheque",
 ] as const;
 
 /**
@@ -25,6 +31,10 @@ export function paymentProblemText(problem: ApiProblem, t: TFunction): string {
     return t(`payments:problems.${known}`, {
       payment: problem.body.payment_id ?? "",
       customer: customer ? `${customer.number ?? ""} ${customer.name ?? ""}`.trim() : "",
+      status:
+        typeof problem.body.cheque_status === "string"
+          ? t(`cheques:status.${problem.body.cheque_status}`)
+          : "",
     });
   }
   return describeProblem(problem, t);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dateFormat, parseTypedDate } from "./dates";
+import { dateFormat, parseTypedDate } from "./typed-date";
 
 describe("typed dates", () => {
   it("reads day/month/year in pt-BR and month/day/year in en", () => {

@@ -1,6 +1,6 @@
 /**
- * Typed dates for the payment modal's date fields: `31/12/2026` (pt-BR) or `12/31/2026` (en),
- * also without separators (`31122026`) or with a two-digit year, to the `YYYY-MM-DD` the API
+ * Typed dates of the date fields (the payment modal, the Cheques screen): `31/12/2026`
+ * (pt-BR) or `12/31/2026` (en), also without separators (`31122026`) or with a two-digit year, to the `YYYY-MM-DD` the API
  * speaks. Null when the text is not a real calendar day.
  */
 export function parseTypedDate(text: string, locale: string): string | null {
