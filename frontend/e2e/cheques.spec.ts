@@ -214,6 +214,8 @@ test("the manager returns a deposited cheque: the balance drops, the statement s
   await expect(returnedRow).toHaveCount(1);
   await expect(returnedRow).toContainText("Cheque devolvido");
   await expect(returnedRow).toContainText("250,00");
+  await expect(returnedRow).not.toContainText("Returned cheque"); // the description translated too
+  await expect(page.getByTestId("statement-returned")).toHaveText("R$ 250,00");
   await shot(page, "cheques-balance-returned-row");
 });
 

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { components } from "../../api/schema";
 import { MoneyText } from "../../components/MoneyText";
 import { formatDate } from "../../lib/dates";
+import { toCents } from "../../lib/money";
 import { describeProblem } from "../../lib/describe-problem";
 import { problemOf } from "../../lib/problem";
 import { useStatement } from "./api";
@@ -101,6 +102,11 @@ export function StatementTab({ customer }: { customer: Customer }) {
         <SummaryItem label={t("summary.delivered")}>
           <MoneyText value={summary.totalDelivered} fw={600} data-testid="statement-delivered" />
         </SummaryItem>
+        {toCents(summary.totalReturned) !== 0n && (
+          <SummaryItem label={t("summary.returned")}>
+            <MoneyText value={summary.totalReturned} fw={600} data-testid="statement-returned" />
+          </SummaryItem>
+        )}
         <SummaryItem label={t("summary.rows")}>
           <span data-testid="statement-row-count">{summary.rows}</span>
         </SummaryItem>

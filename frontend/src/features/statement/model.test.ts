@@ -94,6 +94,7 @@ describe("loadedSummary", () => {
       to: "2026-03-03",
       totalReceived: "30.00",
       totalDelivered: "5.00",
+      totalReturned: "0.00",
       rows: 4,
     });
   });
@@ -104,6 +105,7 @@ describe("loadedSummary", () => {
       to: null,
       totalReceived: "0.00",
       totalDelivered: "0.00",
+      totalReturned: "0.00",
       rows: 0,
     });
   });
@@ -183,6 +185,9 @@ describe("descriptionKey", () => {
     });
     expect(descriptionKey({ type: "order", description: "Order placed" })).toEqual({
       key: "orderPlaced",
+    });
+    expect(descriptionKey({ type: "returned_cheque", description: "Returned cheque" })).toEqual({
+      key: "returnedCheque",
     });
     expect(descriptionKey({ type: "delivery", description: "Something new" })).toBeNull();
   });

@@ -33,6 +33,8 @@ export interface LoadedSummary {
   to: string | null;
   totalReceived: string;
   totalDelivered: string;
+  /** Cheques returned unpaid in the period (debits beside the deliveries). */
+  totalReturned: string;
   rows: number;
 }
 
@@ -45,13 +47,22 @@ export function loadedSummary(pages: readonly StatementPage[]): LoadedSummary {
   const oldest = pages.at(-1);
   const newest = pages[0];
   if (!oldest || !newest) {
-    return { from: null, to: null, totalReceived: "0.00", totalDelivered: "0.00", rows: 0 };
+    const none = "0.00";
+    return {
+      from: null,
+      to: null,
+      totalReceived: none,
+      totalDelivered: none,
+      totalReturned: none,
+      rows: 0,
+    };
   }
   return {
     from: oldest.period.from,
     to: newest.period.to,
     totalReceived: oldest.total_received,
     totalDelivered: oldest.total_delivered,
+    totalReturned: oldest.total_returned,
     rows: pages.reduce((n, page) => n + page.entries.length, 0),
   };
 }
@@ -144,6 +155,7 @@ const DESCRIPTIONS: Record<string, string> = {
   "Order cancelled": "orderCancelled",
   Quote: "quote",
   "Quote consumed": "quoteConsumed",
+  "Returned cheque": "returnedCheque",
 };
 
 /**
