@@ -18,8 +18,7 @@ test("the menu leads to Customers and the tabs are URLs", async ({ page }) => {
   await shot(page, "customer-details");
   await page.getByRole("tab", { name: "Saldo" }).click();
   await expect(page).toHaveURL("/customers/7/balance");
-  await expect(page.getByText("Em breve", { exact: false })).toBeVisible();
-  await shot(page, "customer-balance-coming-soon");
+  await expect(page.getByTestId("statement-summary")).toBeVisible();
   await page.goBack();
   await expect(page).toHaveURL("/customers/7/details");
   await expect(page.getByRole("tab", { name: "Unificar" })).toBeVisible();

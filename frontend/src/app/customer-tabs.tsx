@@ -9,7 +9,7 @@ import {
  * What each customer tab shows, composed here because a feature never imports another one.
  * Each entry is a lazily loaded component of the feature that owns the tab, for example
  * `payments: lazy(() => import("../features/payments").then((m) => ({ default: m.PaymentsTab })))`;
- * a tab without an entry shows "coming soon".
+ * every tab but Details (the customers feature's own) has one.
  */
 const customerTabSlots: CustomerTabSlots = {
   payments: lazy(() => import("../features/payments").then((m) => ({ default: m.PaymentsTab }))),

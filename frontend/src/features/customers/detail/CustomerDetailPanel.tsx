@@ -132,7 +132,7 @@ export function CustomerDetailPanel({ customerId, tab, isNew = false }: Customer
   );
 }
 
-/** A tab's content from the feature that owns it (composed in app/), or "coming soon". */
+/** A tab's content, from the feature that owns it (composed in app/customer-tabs.tsx). */
 function TabSlot({
   slots,
   tab,
@@ -144,7 +144,7 @@ function TabSlot({
 }) {
   const { t } = useTranslation("customer-details");
   const Content = slots[tab];
-  if (!Content) return <Text c="gray.7">{t("comingSoon")}</Text>;
+  if (!Content) return null;
   return (
     <Suspense
       fallback={
