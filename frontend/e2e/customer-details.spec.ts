@@ -1,16 +1,8 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { APIRequestContext, Page } from "@playwright/test";
-import { CLERK, expect, loginAt, OWNER, shot, test } from "./fixtures";
+import { CLERK, expect, loginAt, OWNER, shot, test, tokenFor } from "./fixtures";
 
 /** A bearer token for API calls the test makes itself (setting up records, reading them back). */
-async function tokenFor(request: APIRequestContext, who = OWNER): Promise<string> {
-  const response = await request.post("/api/v1/auth/token", {
-    form: { grant_type: "password", username: who.username, password: who.password },
-  });
-  expect(response.ok()).toBe(true);
-  return ((await response.json()) as { access_token: string }).access_token;
-}
-
 interface Customer {
   id: number;
   number: number;

@@ -1,10 +1,9 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { APIRequestContext, Page } from "@playwright/test";
-import { expect, loginAt, OWNER, shot, test } from "./fixtures";
+import { expect, loginAt, shot, test, tokenFor, MANAGER } from "./fixtures";
 
 /** The Merge tab against the seeded demo business (its duplicates were typed twice at a till). */
 
-const MANAGER = { username: "manager-main", password: "manager-main-demo" };
 const DUPLICATE_NOTE = "Cadastro feito às pressas no caixa.";
 
 interface Customer {
@@ -27,14 +26,6 @@ interface Entry {
 interface StatementPage {
   entries: Entry[];
   next_cursor: string | null;
-}
-
-async function tokenFor(request: APIRequestContext, who = OWNER): Promise<string> {
-  const response = await request.post("/api/v1/auth/token", {
-    form: { grant_type: "password", username: who.username, password: who.password },
-  });
-  expect(response.ok()).toBe(true);
-  return ((await response.json()) as { access_token: string }).access_token;
 }
 
 async function get<T>(request: APIRequestContext, token: string, url: string): Promise<T> {

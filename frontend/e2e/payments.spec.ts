@@ -1,35 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { APIRequestContext, Locator, Page } from "@playwright/test";
-import { CLERK, expect, loginAt, OWNER, shot, test } from "./fixtures";
-
-const MANAGER = { username: "manager-main", password: "manager-main-demo" };
-type Who = typeof OWNER;
-
-const tokens = new Map<string, string>();
-async function tokenFor(request: APIRequestContext, who: Who = OWNER): Promise<string> {
-  const cached = tokens.get(who.username);
-  if (cached) return cached;
-  const response = await request.post("/api/v1/auth/token", {
-    form: { grant_type: "password", username: who.username, password: who.password },
-  });
-  expect(response.ok()).toBe(true);
-  const token = ((await response.json()) as { access_token: string }).access_token;
-  tokens.set(who.username, token);
-  return token;
-}
-
-async function call(
-  request: APIRequestContext,
-  method: "GET" | "POST",
-  url: string,
-  who: Who = OWNER,
-  data?: unknown,
-) {
-  const headers = { Authorization: `Bearer ${await tokenFor(request, who)}` };
-  return method === "GET"
-    ? request.get(url, { headers })
-    : request.post(url, { headers, data: data as object });
-}
+import { CLERK, expect, loginAt, OWNER, shot, test, call, MANAGER, type Who } from "./fixtures";
 
 /** The business date of the server (GET /auth/me), and the days around it. */
 async function businessDays(request: APIRequestContext) {

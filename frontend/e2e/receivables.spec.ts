@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { readFileSync } from "node:fs";
 import type { APIRequestContext, Page } from "@playwright/test";
-import { CLERK, expect, loginAt, OWNER, shot as fullShot, test } from "./fixtures";
+import { CLERK, expect, loginAt, OWNER, shot as fullShot, test, tokenFor } from "./fixtures";
 
 /**
  * The Receivables screen against the real server and the demo business: the ageing's totals
@@ -20,14 +20,6 @@ interface AgeingReport {
 interface OverduePage {
   items: { payment_id: number; customer_id: number; due_date: string }[];
   next_cursor: string | null;
-}
-
-async function tokenFor(request: APIRequestContext, who = OWNER): Promise<string> {
-  const response = await request.post("/api/v1/auth/token", {
-    form: { grant_type: "password", username: who.username, password: who.password },
-  });
-  expect(response.ok()).toBeTruthy();
-  return ((await response.json()) as { access_token: string }).access_token;
 }
 
 async function apiGet<T>(request: APIRequestContext, url: string, who = OWNER): Promise<T> {

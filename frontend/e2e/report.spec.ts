@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { APIRequestContext, Page } from "@playwright/test";
-import { expect, loginAt, OWNER, shot, test } from "./fixtures";
+import { expect, loginAt, shot, test, tokenFor } from "./fixtures";
 
 /** The credit report's Report tab against the seeded demo business. */
 
@@ -15,14 +15,6 @@ interface Customer {
   number: number;
   name: string;
   blocked: boolean;
-}
-
-async function tokenFor(request: APIRequestContext, who = OWNER): Promise<string> {
-  const response = await request.post("/api/v1/auth/token", {
-    form: { grant_type: "password", username: who.username, password: who.password },
-  });
-  expect(response.ok()).toBe(true);
-  return ((await response.json()) as { access_token: string }).access_token;
 }
 
 async function get<T>(request: APIRequestContext, token: string, url: string): Promise<T> {
