@@ -85,7 +85,7 @@ export function StatementTab({ customer }: { customer: Customer }) {
         />
         <ExportButton customer={customer} financialOnly={financialOnly} loaded={summary} />
       </Group>
-      <Group gap="xl" wrap="wrap" className={classes.summary} data-testid="statement-summary">
+      <Group gap="lg" wrap="wrap" className={classes.summary} data-testid="statement-summary">
         <SummaryItem label={t("summary.period")}>
           <span data-testid="statement-period">
             {summary.from && summary.to
