@@ -144,3 +144,19 @@ async def test_ageing_as_of_the_first_days_of_the_calendar(client, owner) -> Non
     )
     assert r.status_code == 200, r.text
     assert r.text.splitlines()[-1].endswith(",50.00,0.00,0.00,0.00,0.00,50.00")
+
+
+async def test_every_date_query_takes_only_an_iso_date(client, owner) -> None:
+    """`0`, `"0.0"` (a Unix timestamp to Pydantic) and a datetime are 422 on every date query of
+    every GET: the document says `format: date`. Found by `make fuzz` on `GET /cheques`."""
+    document = (await client.get(f"{API}/openapi.json")).json()
+    asked = 0
+    for path, operation, names in _date_queries(document):
+        if re.search(r"\{[^}]+\}", path):
+            continue
+        for name in names:
+            for value in ("0", "0.0", "2026-03-01T00:00:00"):
+                r = await client.get(path, params={name: value}, headers=owner.headers)
+                assert r.status_code == 422, (operation, name, value, r.status_code)
+                asked += 1
+    assert asked >= 9

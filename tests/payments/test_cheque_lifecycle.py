@@ -304,6 +304,21 @@ async def test_a_stale_if_match_is_412_and_the_current_one_passes(client, manage
     await stepped(client, manager, payment["id"], "return", headers=current)
 
 
+@pytest.mark.parametrize("action", ["deposit", "clear", "return"])
+async def test_a_malformed_idempotency_key_is_422_before_a_stale_if_match(
+    client, manager, session, action
+):
+    """Found by `make fuzz`: the version was judged (412) before the header was validated."""
+    customer_id = await make_customer(session)
+    payment = await cheque_payment(client, manager, customer_id)
+    if action != "deposit":
+        payment = await stepped(client, manager, payment["id"], "deposit")
+    headers = {"If-Match": '"999"', "Idempotency-Key": "with spaces"}
+    r = await step(client, manager, payment["id"], action, headers=headers)
+    assert r.status_code == 422, r.text
+    assert (await read(client, manager, payment["id"])).json() == payment
+
+
 async def test_a_retried_return_with_its_idempotency_key_debits_once(
     client, manager, session, ledger_consistent
 ):

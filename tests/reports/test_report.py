@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.reports.helpers import TODAY, Ledger, ago, cents
+
+API = "/api/v1"
 
 
 async def get_report(client, actor, customer_id):
@@ -159,3 +163,31 @@ async def test_report_of_an_unknown_customer_is_404(client, clerk):
 async def test_report_with_an_out_of_range_id_is_422(client, clerk):
     r = await client.get("/api/v1/customers/99999999999/report", headers=clerk.headers)
     assert r.status_code == 422
+
+
+async def test_totals_beyond_one_amount_s_digits_fit_the_documented_answer(client, owner):
+    """A sum of amounts may pass the 13 digits one amount may have: the answer's money pattern
+    allows what a BIGINT of cents holds. Found by `make fuzz` (29 large orders)."""
+    r = await client.post(f"{API}/customers", json={"name": "Grande"}, headers=owner.headers)
+    assert r.status_code == 201, r.text
+    customer = r.json()["id"]
+    for _ in range(2):
+        r = await client.post(
+            f"{API}/orders",
+            json={
+                "customer_id": customer,
+                "kind": "order",
+                "delivery_type": "unspecified",
+                "total": "9000000000000.00",
+                "payment_terms": "cash",
+            },
+            headers=owner.headers,
+        )
+        assert r.status_code == 201, r.text
+    r = await client.get(f"{API}/customers/{customer}/report", headers=owner.headers)
+    assert r.status_code == 200, r.text
+    total = r.json()["orders"]["total_ordered"]
+    assert total == "18000000000000.00"
+    document = (await client.get(f"{API}/openapi.json")).json()
+    pattern = document["components"]["schemas"]["ReportOrders"]["properties"]["total_ordered"]
+    assert re.fullmatch(pattern["pattern"], total)

@@ -22,6 +22,8 @@ MAX_CENTS = 10**15 - 1
 MAX_UNITS = MAX_CENTS // 100
 _PATTERN = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$"
 _DECIMAL = re.compile(_PATTERN)
+_OUT_SIGNED = r"^-?[0-9]{1,17}\.[0-9]{2}$"
+_OUT_UNSIGNED = r"^[0-9]{1,17}\.[0-9]{2}$"
 
 
 def parse_money(value: Any) -> int:
@@ -68,6 +70,9 @@ def _schemas(
     """The request side (a decimal string, or a JSON integer of reais) and the response side
     (always the string) of a money type."""
     string = {"type": "string", "pattern": pattern}
+    # An answer may hold a sum of many amounts (a report's totals, a balance): up to what the
+    # database's BIGINT of cents holds, always with two places.
+    answer = {"type": "string", "pattern": _OUT_SIGNED if minimum < 0 else _OUT_UNSIGNED}
     integer = {
         "type": "integer",
         "minimum": minimum,
@@ -80,7 +85,7 @@ def _schemas(
             mode="validation",
         ),
         WithJsonSchema(
-            {**string, "examples": [example], "description": description}, mode="serialization"
+            {**answer, "examples": [example], "description": description}, mode="serialization"
         ),
     )
 

@@ -48,6 +48,7 @@ from custledger.customers.models import Customer
 from custledger.kit.db import Session
 from custledger.kit.errors import PROBLEM_JSON, problems
 from custledger.kit.etag import IfMatch, check_version, expected_versions
+from custledger.kit.idempotency import Idempotency, Idempotent
 from custledger.kit.schemas import Id
 from custledger.payments import lifecycle, service
 from custledger.payments.lifecycle import LockedCheque
@@ -205,14 +206,26 @@ def ChequeOfPayment() -> Any:
     takes no lock; a malformed body is a 422 that takes none either."""
 
     async def cheque_of_payment(
-        body: Any, payment_id: int, session: AsyncSession, if_match: str | None = None
+        body: Any,
+        payment_id: int,
+        session: AsyncSession,
+        idempotency: Idempotency,
+        if_match: str | None = None,
     ) -> ChequeStepping:
+        # `idempotency` (the route's own, resolved once) is a parameter so that a malformed
+        # Idempotency-Key is a 422 before the version is judged, as a malformed body is.
+        del idempotency
         locked = await lifecycle.lock_cheque(session, payment_id)
         check_version("payment", locked.payment.version, expected_versions(if_match))
         return ChequeStepping(locked, body)
 
     return _depends(
-        cheque_of_payment, ChequeStepIn, payment_id=Id, session=Session, if_match=(IfMatch, None)
+        cheque_of_payment,
+        ChequeStepIn,
+        payment_id=Id,
+        session=Session,
+        idempotency=Idempotent,
+        if_match=(IfMatch, None),
     )
 
 

@@ -6,7 +6,6 @@ Every route that records, edits or deletes a payment declares the payment rules 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Path, Query, Response
@@ -19,7 +18,7 @@ from custledger.kit.etag import etag
 from custledger.kit.idempotency import Idempotency, Idempotent
 from custledger.kit.pagination import Cursor, Page, limit_query
 from custledger.kit.routes import api_router
-from custledger.kit.schemas import MAX_ID, Id
+from custledger.kit.schemas import MAX_ID, Id, IsoDate
 from custledger.payments import cheques, lifecycle, service
 from custledger.payments.dependencies import (
     CUSTOMER_REFUSALS,
@@ -320,7 +319,7 @@ async def list_cheques(
         ChequeStatus | None, Query(description="Only cheques in this status.", examples=["held"])
     ] = None,
     predated_to_before: Annotated[
-        date | None,
+        IsoDate | None,
         Query(
             description="Only cheques pre-dated to this day or earlier (inclusive): with "
             "`status=held` and today, the cheques to deposit.",
@@ -336,11 +335,11 @@ async def list_cheques(
         Query(ge=1, le=MAX_ID, description="Only this customer's cheques.", examples=[12]),
     ] = None,
     returned_from: Annotated[
-        date | None,
+        IsoDate | None,
         Query(description="Only cheques returned on or after this day.", examples=["2026-03-01"]),
     ] = None,
     returned_to: Annotated[
-        date | None,
+        IsoDate | None,
         Query(description="Only cheques returned on or before this day.", examples=["2026-03-31"]),
     ] = None,
     limit: Annotated[int, limit_query(50, 200)] = 50,
