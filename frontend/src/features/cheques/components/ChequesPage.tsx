@@ -40,6 +40,7 @@ import {
   type DepositFailure,
 } from "../api";
 import { listQuery, type ChequeFilters } from "../filters";
+import { LoadMoreFooter } from "../../../components/LoadMoreFooter";
 
 /** `Date` ↔ `YYYY-MM-DD`: the date inputs of Mantine 9 speak strings already. */
 const day = (value: string | null) => value ?? "";
@@ -383,22 +384,12 @@ function ChequesScreen(props: ScreenProps) {
           </Table>
         </Table.ScrollContainer>
       )}
-      {list.hasNextPage && (
-        <Group justify="center">
-          <Button
-            variant="default"
-            loading={list.isFetchingNextPage}
-            onClick={() => void list.fetchNextPage()}
-          >
-            {t("loadMore")}
-          </Button>
-        </Group>
-      )}
-      {rows.length > 0 && (
-        <Text size="xs" c="gray.7" ta="center" data-testid="cheques-count">
-          {t("shown", { count: rows.length })}
-        </Text>
-      )}
+      <LoadMoreFooter
+        pages={list}
+        loadMore={t("loadMore")}
+        shown={rows.length > 0 ? t("shown", { count: rows.length }) : null}
+        testId="cheques-count"
+      />
 
       <Modal
         opened={confirming}

@@ -32,6 +32,7 @@ import { ChequeStepModal } from "./ChequeStepModal";
 import { BinIcon, PencilIcon } from "./icons";
 import { PaymentModal } from "./PaymentModal";
 import { paymentProblemText } from "./problem-text";
+import { LoadMoreFooter } from "../../../components/LoadMoreFooter";
 
 export interface PaymentsTabProps {
   /** The customer as the header shows it (any customer record with these fields). */
@@ -261,22 +262,12 @@ export function PaymentsTab({ customer }: PaymentsTabProps) {
           </Table>
         </Table.ScrollContainer>
       )}
-      {payments.hasNextPage && (
-        <Group justify="center">
-          <Button
-            variant="default"
-            loading={payments.isFetchingNextPage}
-            onClick={() => void payments.fetchNextPage()}
-          >
-            {t("loadMore")}
-          </Button>
-        </Group>
-      )}
-      {rows.length > 0 && (
-        <Text size="xs" c="gray.7" ta="center" data-testid="payments-count">
-          {t("shown", { count: rows.length })}
-        </Text>
-      )}
+      <LoadMoreFooter
+        pages={payments}
+        loadMore={t("loadMore")}
+        shown={rows.length > 0 ? t("shown", { count: rows.length }) : null}
+        testId="payments-count"
+      />
 
       {editing && (
         <PaymentModal
